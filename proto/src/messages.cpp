@@ -51,12 +51,22 @@ Result<RequestBody> decode_request_body(std::uint16_t command, wire::Reader& r) 
   return errc::unknown_command;
 }
 
+namespace {
+// MS-SMB2 3.3.4.4: these failure statuses carry the command's own response body, not an ERROR
+// response. Only SESSION_SETUP and QUERY_INFO have a StructureSize of 9 like ERROR, so only they
+// are ambiguous; the other cases (pipe READ, IOCTL) are told apart by StructureSize alone.
+bool is_command_body_status(std::uint16_t command, NtStatus st) {
+  if (command == static_cast<std::uint16_t>(Command::SESSION_SETUP))
+    return st == status::STATUS_MORE_PROCESSING_REQUIRED;
+  if (command == static_cast<std::uint16_t>(Command::QUERY_INFO)) return st == status::STATUS_BUFFER_OVERFLOW;
+  return false;
+}
+}  // namespace
+
 Result<ResponseBody> decode_response_body(const Header& h, wire::Reader& r) {
   NtStatus st = h.nt_status();
-  bool more_processing = h.command == static_cast<std::uint16_t>(Command::SESSION_SETUP) &&
-                         st == status::STATUS_MORE_PROCESSING_REQUIRED;
   if (!st.is_success() || st == status::STATUS_PENDING) {
-    if (peek_u16(r) == 9 && !more_processing) return decode_as<ErrorResponse, ResponseBody>(r);
+    if (peek_u16(r) == 9 && !is_command_body_status(h.command, st)) return decode_as<ErrorResponse, ResponseBody>(r);
   }
   if (h.command == static_cast<std::uint16_t>(Command::OPLOCK_BREAK)) {
     auto ss = peek_u16(r);

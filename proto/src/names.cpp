@@ -122,6 +122,58 @@ constexpr NameEntry kFileInfoClass[] = {
     {28, "FileCompressionInformation"}, {34, "FileNetworkOpenInformation"},
     {35, "FileAttributeTagInformation"}, {37, "FileIdBothDirectoryInformation"},
     {38, "FileIdFullDirectoryInformation"}, {64, "FileDispositionInformationEx"}};
+// MS-FSCC 2.5
+constexpr NameEntry kFsInfoClass[] = {
+    {1, "FileFsVolumeInformation"}, {2, "FileFsLabelInformation"}, {3, "FileFsSizeInformation"},
+    {4, "FileFsDeviceInformation"}, {5, "FileFsAttributeInformation"}, {6, "FileFsControlInformation"},
+    {7, "FileFsFullSizeInformation"}, {8, "FileFsObjectIdInformation"}, {11, "FileFsSectorSizeInformation"}};
+// MS-SMB2 2.2.3.1
+constexpr NameEntry kNegotiateContextType[] = {
+    {0x0001, "SMB2_PREAUTH_INTEGRITY_CAPABILITIES"}, {0x0002, "SMB2_ENCRYPTION_CAPABILITIES"},
+    {0x0003, "SMB2_COMPRESSION_CAPABILITIES"}, {0x0005, "SMB2_NETNAME_NEGOTIATE_CONTEXT_ID"},
+    {0x0006, "SMB2_TRANSPORT_CAPABILITIES"}, {0x0007, "SMB2_RDMA_TRANSFORM_CAPABILITIES"},
+    {0x0008, "SMB2_SIGNING_CAPABILITIES"}, {0x0100, "SMB2_CONTEXTTYPE_RESERVED"}};
+// MS-SMB2 2.2.3.1.1
+constexpr NameEntry kHashAlgorithm[] = {{0x0001, "SHA-512"}};
+// MS-SMB2 2.2.3.1.2
+constexpr NameEntry kCipher[] = {{0x0001, "AES-128-CCM"}, {0x0002, "AES-128-GCM"},
+                                 {0x0003, "AES-256-CCM"}, {0x0004, "AES-256-GCM"}};
+// MS-SMB2 2.2.3.1.7
+constexpr NameEntry kSigningAlgorithm[] = {{0x0000, "HMAC-SHA256"}, {0x0001, "AES-CMAC"}, {0x0002, "AES-GMAC"}};
+// MS-SMB2 2.2.5
+constexpr NameEntry kSessionSetupFlags[] = {{0x01, "SMB2_SESSION_FLAG_BINDING"}};
+// MS-SMB2 2.2.9
+constexpr NameEntry kTreeConnectFlags[] = {{0x0001, "SMB2_TREE_CONNECT_FLAG_CLUSTER_RECONNECT"},
+                                           {0x0002, "SMB2_TREE_CONNECT_FLAG_REDIRECT_TO_OWNER"},
+                                           {0x0004, "SMB2_TREE_CONNECT_FLAG_EXTENSION_PRESENT"}};
+// MS-SMB2 2.2.14
+constexpr NameEntry kCreateResponseFlags[] = {{0x01, "SMB2_CREATE_FLAG_REPARSEPOINT"}};
+// MS-SMB2 2.2.19
+constexpr NameEntry kReadFlags[] = {{0x01, "SMB2_READFLAG_READ_UNBUFFERED"}, {0x02, "SMB2_READFLAG_REQUEST_COMPRESSED"}};
+// MS-SMB2 2.2.20
+constexpr NameEntry kReadResponseFlags[] = {{0x01, "SMB2_READFLAG_RESPONSE_RDMA_TRANSFORM"}};
+// MS-SMB2 2.2.21
+constexpr NameEntry kWriteFlags[] = {{0x01, "SMB2_WRITEFLAG_WRITE_THROUGH"}, {0x02, "SMB2_WRITEFLAG_WRITE_UNBUFFERED"}};
+// MS-SMB2 2.2.19
+constexpr NameEntry kChannel[] = {{0, "SMB2_CHANNEL_NONE"}, {1, "SMB2_CHANNEL_RDMA_V1"},
+                                  {2, "SMB2_CHANNEL_RDMA_V1_INVALIDATE"}, {3, "SMB2_CHANNEL_RDMA_TRANSFORM"}};
+// MS-SMB2 2.2.31
+constexpr NameEntry kIoctlFlags[] = {{0x00000001, "SMB2_0_IOCTL_IS_FSCTL"}};
+// MS-SMB2 2.2.33
+constexpr NameEntry kQueryDirectoryFlags[] = {{0x01, "SMB2_RESTART_SCANS"}, {0x02, "SMB2_RETURN_SINGLE_ENTRY"},
+                                              {0x04, "SMB2_INDEX_SPECIFIED"}, {0x10, "SMB2_REOPEN"}};
+// MS-SMB2 2.2.37
+constexpr NameEntry kQueryInfoFlags[] = {{0x01, "SL_RESTART_SCAN"}, {0x02, "SL_RETURN_SINGLE_ENTRY"},
+                                         {0x04, "SL_INDEX_SPECIFIED"}};
+// MS-SMB2 2.2.13.2.8
+constexpr NameEntry kLeaseState[] = {{0x01, "SMB2_LEASE_READ_CACHING"}, {0x02, "SMB2_LEASE_HANDLE_CACHING"},
+                                     {0x04, "SMB2_LEASE_WRITE_CACHING"}};
+// MS-SMB2 2.2.13.2.10
+constexpr NameEntry kLeaseFlags[] = {{0x04, "SMB2_LEASE_FLAG_PARENT_LEASE_KEY_SET"}};
+// MS-SMB2 2.2.23.2
+constexpr NameEntry kLeaseBreakFlags[] = {{0x01, "SMB2_NOTIFY_BREAK_LEASE_FLAG_ACK_REQUIRED"}};
+// MS-SMB2 2.2.13.2.11
+constexpr NameEntry kDurableHandleFlags[] = {{0x02, "SMB2_DHANDLE_FLAG_PERSISTENT"}};
 
 template <std::size_t N>
 constexpr NameTable flags(const NameEntry (&e)[N]) { return {K::flags, std::span<const NameEntry>(e, N)}; }
@@ -151,5 +203,24 @@ const NameTable close_flags = flags(kCloseFlags);
 const NameTable info_type = values(kInfoType);
 const NameTable ctl_code = values(kCtlCode);
 const NameTable file_information_class = values(kFileInfoClass);
+const NameTable fs_information_class = values(kFsInfoClass);
+const NameTable negotiate_context_type = values(kNegotiateContextType);
+const NameTable hash_algorithm = values(kHashAlgorithm);
+const NameTable cipher = values(kCipher);
+const NameTable signing_algorithm = values(kSigningAlgorithm);
+const NameTable session_setup_flags = flags(kSessionSetupFlags);
+const NameTable tree_connect_flags = flags(kTreeConnectFlags);
+const NameTable create_response_flags = flags(kCreateResponseFlags);
+const NameTable read_flags = flags(kReadFlags);
+const NameTable read_response_flags = flags(kReadResponseFlags);
+const NameTable write_flags = flags(kWriteFlags);
+const NameTable channel = values(kChannel);
+const NameTable ioctl_flags = flags(kIoctlFlags);
+const NameTable query_directory_flags = flags(kQueryDirectoryFlags);
+const NameTable query_info_flags = flags(kQueryInfoFlags);
+const NameTable lease_state = flags(kLeaseState);
+const NameTable lease_flags = flags(kLeaseFlags);
+const NameTable lease_break_flags = flags(kLeaseBreakFlags);
+const NameTable durable_handle_flags = flags(kDurableHandleFlags);
 
 }  // namespace smb::proto::names

@@ -27,5 +27,24 @@ extern const NameTable close_flags;         ///< MS-SMB2 2.2.15 Flags
 extern const NameTable info_type;           ///< MS-SMB2 2.2.37 InfoType
 extern const NameTable ctl_code;            ///< MS-SMB2 2.2.31 CtlCode (FSCTLs used here)
 extern const NameTable file_information_class;  ///< MS-FSCC 2.4 (query dir / info classes used here)
+extern const NameTable fs_information_class;    ///< MS-FSCC 2.5 (FileFs* classes)
+extern const NameTable negotiate_context_type;  ///< MS-SMB2 2.2.3.1 ContextType
+extern const NameTable hash_algorithm;          ///< MS-SMB2 2.2.3.1.1 HashAlgorithms
+extern const NameTable cipher;                  ///< MS-SMB2 2.2.3.1.2 Ciphers
+extern const NameTable signing_algorithm;       ///< MS-SMB2 2.2.3.1.7 SigningAlgorithms
+extern const NameTable session_setup_flags;     ///< MS-SMB2 2.2.5 Flags (request)
+extern const NameTable tree_connect_flags;      ///< MS-SMB2 2.2.9 Flags (3.1.1)
+extern const NameTable create_response_flags;   ///< MS-SMB2 2.2.14 Flags
+extern const NameTable read_flags;              ///< MS-SMB2 2.2.19 Flags
+extern const NameTable read_response_flags;     ///< MS-SMB2 2.2.20 Flags (3.1.1)
+extern const NameTable write_flags;             ///< MS-SMB2 2.2.21 Flags
+extern const NameTable channel;                 ///< MS-SMB2 2.2.19/2.2.21 Channel
+extern const NameTable ioctl_flags;             ///< MS-SMB2 2.2.31 Flags
+extern const NameTable query_directory_flags;   ///< MS-SMB2 2.2.33 Flags
+extern const NameTable query_info_flags;        ///< MS-SMB2 2.2.37 Flags
+extern const NameTable lease_state;             ///< MS-SMB2 2.2.13.2.8 LeaseState
+extern const NameTable lease_flags;             ///< MS-SMB2 2.2.13.2.10 Flags (RqLs v2)
+extern const NameTable lease_break_flags;       ///< MS-SMB2 2.2.23.2 Flags
+extern const NameTable durable_handle_flags;    ///< MS-SMB2 2.2.13.2.11 Flags (DH2Q)
 
 }  // namespace smb::proto::names

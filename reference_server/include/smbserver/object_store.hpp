@@ -15,12 +15,16 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "smbproto/wire.hpp"
 #include "smbserver/outcome.hpp"
 
 namespace smb::server {
+
+/** STATUS_QUOTA_EXCEEDED (MS-ERREF 2.3.1, 0xC0000044): EDQUOT. Not (yet) in smbproto/status_list.hpp. */
+inline constexpr NtStatus kStatusQuotaExceeded{0xC0000044};
 
 /**
  * Flush types of FltFlushBuffers2 / NtFlushBuffersFileEx (seed 004, object-store-flush.md §3-4).
@@ -127,44 +131,115 @@ class ObjectStore {
   const ShareConfig& config() const { return config_; }
 
   /**
-   * Converts an SMB path (UTF-8 from the wire: backslash-separated, no leading backslash, may be
-   * empty for the root) to a share-relative path, or STATUS_OBJECT_NAME_INVALID for names that can
-   * never be valid (':' stream syntax, reserved device names such as CON/NUL/COM1/LPT1, control
-   * characters, '*?<>|"'), STATUS_OBJECT_PATH_SYNTAX_BAD / STATUS_OBJECT_NAME_INVALID for '..' or
-   * absolute paths, STATUS_NAME_TOO_LONG for components over 255 bytes or paths over 4096.
+   * Converts an SMB path (UTF-8 from the wire: backslash-separated, relative, may be empty for the
+   * share root) to a share-relative '/'-separated path. Names are matched exactly (case-sensitive).
+   * Trailing backslashes are stripped (MS-CIFS 3.3.5.51 does so for NT_CREATE_ANDX; SMB1 callers
+   * must also strip the leading backslash MS-CIFS paths carry before calling). A final
+   * "::$DATA" (the default data stream, MS-FSCC 2.1.5.3) is stripped. Errors:
+   *  - STATUS_INVALID_PARAMETER: leading '\' (MS-SMB2 3.3.5.9 "Path Name Validation").
+   *  - STATUS_OBJECT_NAME_INVALID: empty component ("a\\b"), a "." component (MS-FSCC 2.1.5.1),
+   *    any of " * / : < > ? | or 0x00-0x1F in a component (MS-FSCC 2.1.5.2; so every other
+   *    ':stream' name: this store has no named streams), a component over 255 UTF-16 code units
+   *    (MS-FSCC 2.1.5.2), invalid UTF-8.
+   *  - STATUS_OBJECT_PATH_SYNTAX_BAD: a ".." component (MS-FSCC 2.1.5.1: dot names MUST NOT be
+   *    sent; the store refuses instead of folding them).
+   *  - STATUS_ACCESS_DENIED: reserved DOS device names CON PRN AUX NUL COM1-9 LPT1-9, with or
+   *    without extension, any case (MS-SMB2 3.3.5.9 product note <304>: Windows answers
+   *    ACCESS_DENIED).
+   *  - STATUS_NAME_TOO_LONG: a component over 255 UTF-8 bytes (Linux NAME_MAX) or a path over
+   *    4095 bytes (PATH_MAX incl. NUL).
    */
   static Outcome<std::string> normalize(const std::string& smb_path);
 
   /**
-   * Opens or creates `path` (already normalized) per `disposition`. Confinement: every lookup goes
-   * through openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS) from the share root fd, so '..',
-   * absolute symlinks and symlinks leading out of the root fail (STATUS_ACCESS_DENIED /
-   * STATUS_OBJECT_PATH_NOT_FOUND) and nothing outside the root is ever touched.
-   * `want_write`: open the fd read-write (files only). `directory_create`: FILE_CREATE of a directory.
-   * Errors: OBJECT_NAME_NOT_FOUND, OBJECT_PATH_NOT_FOUND, OBJECT_NAME_COLLISION,
-   * FILE_IS_A_DIRECTORY, NOT_A_DIRECTORY, ACCESS_DENIED, MEDIA_WRITE_PROTECTED (read-only share), ...
+   * Opens or creates `path` (already normalized) per `disposition` (MS-SMB2 2.2.13, MS-FSA 2.1.5.1).
+   * Confinement: every lookup goes through openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS) from
+   * the share root fd, so '..', absolute symlinks and symlinks leading out of the root fail
+   * (STATUS_ACCESS_DENIED) and nothing outside the root is ever touched. Symlinks that stay inside
+   * the root are followed. Only regular files and directories are opened (FIFOs, devices, sockets:
+   * STATUS_ACCESS_DENIED). `want_write`: open the fd read-write (files only).
+   * `kind == directory` with create/open_if creates a directory. `file_attributes`: only
+   * FILE_ATTRIBUTE_READONLY (0x1) is honoured on create (mode 0444).
+   * Errors: OBJECT_NAME_NOT_FOUND (leaf missing), OBJECT_PATH_NOT_FOUND (a parent missing or not a
+   * directory), OBJECT_NAME_COLLISION (create on existing), FILE_IS_A_DIRECTORY (non_directory or
+   * overwrite on a directory), NOT_A_DIRECTORY (directory wanted, file found), INVALID_PARAMETER
+   * (directory with overwrite/supersede, bad disposition), ACCESS_DENIED (escape attempt, symlink
+   * loop, special file), MEDIA_WRITE_PROTECTED (read-only share/volume and a write/create),
+   * VOLUME_DISMOUNTED, an injected FaultOp::open status, or status_from_errno() of the OS error.
    */
   Outcome<OpenResult> open(const std::string& path, Disposition disposition, ObjectKind kind, bool want_write,
                            std::uint32_t file_attributes);
 
+  /**
+   * Reads up to `length` bytes at `offset`; fewer (possibly none) at end of file: the protocol
+   * layer decides STATUS_END_OF_FILE (MS-SMB2 3.3.5.12). Errors: INVALID_DEVICE_REQUEST on a
+   * directory, VOLUME_DISMOUNTED, injected FaultOp::read, status_from_errno().
+   */
   Outcome<wire::Bytes> read(StoreHandle& h, std::uint64_t offset, std::uint32_t length);
+  /**
+   * Writes `data` at `offset` (0xFFFFFFFFFFFFFFFF = end of file, MS-FSA 2.1.5.3); returns the count
+   * written. Errors: MEDIA_WRITE_PROTECTED, INVALID_DEVICE_REQUEST (directory), INVALID_PARAMETER
+   * (offset + length beyond 2^63-1), ACCESS_DENIED (fd not writable), VOLUME_DISMOUNTED, injected
+   * FaultOp::write, status_from_errno() (DISK_FULL, QUOTA_EXCEEDED, ...).
+   */
   Outcome<std::uint32_t> write(StoreHandle& h, std::uint64_t offset, wire::ByteView data);
-  /** MS-FSA 2.1.5.7 per `type` (object-store-flush.md §4 rules 1-5: read-only volume, latched errors). */
+  /**
+   * MS-FSA 2.1.5.7 per `type` (object-store-flush.md §4). Order: an injected FaultOp::flush fault
+   * (counts down; latched like a real write-back error unless it is a state error); then
+   * INVALID_PARAMETER for data_sync_only on a directory; VOLUME_DISMOUNTED (hook); then
+   * MEDIA_WRITE_PROTECTED (read-only share or hook) before any OS call; then the OS call
+   * (statistics().flushes counts it). The first write-back error of a handle is latched and
+   * returned by every later flush of that handle (rule 4). Errors: the above, status_from_errno().
+   */
   NtStatus flush(StoreHandle& h, FlushType type);
-  /** FLUSH as this share maps it (ShareConfig::flush_mode). */
-  NtStatus flush(StoreHandle& h) ;
+  /** FLUSH as this share maps it (ShareConfig::flush_mode; `none` makes no OS call). */
+  NtStatus flush(StoreHandle& h);
 
+  /** File metadata (statx; CreationTime = btime when the FS has it, else min(ctime, mtime)). */
   Outcome<FileStat> stat(StoreHandle& h);
-  Outcome<std::vector<DirEntry>> list(StoreHandle& dir);  ///< excludes "." and ".."; caller adds them
+  /**
+   * Directory entries sorted by name; excludes "." and ".."; the caller adds them. Entries whose
+   * names an SMB client cannot represent (normalize() would reject them) are skipped. Symlinks are
+   * never followed: they are listed with FILE_ATTRIBUTE_REPARSE_POINT and their own lstat data.
+   * Errors: NOT_A_DIRECTORY, VOLUME_DISMOUNTED, status_from_errno().
+   */
+  Outcome<std::vector<DirEntry>> list(StoreHandle& dir);
+  /** ftruncate. Errors: MEDIA_WRITE_PROTECTED, INVALID_PARAMETER (directory / > 2^63-1), injected FaultOp::set_info, errno. */
   NtStatus set_end_of_file(StoreHandle& h, std::uint64_t size);
-  /** Sets the non-zero times (0 = leave unchanged, MS-FSCC 2.4.7) and attributes (0 = unchanged). */
+  /**
+   * Sets the non-zero times (0 and 0xFFFFFFFFFFFFFFFF = leave unchanged, MS-FSCC 2.4.7): last access
+   * and last write only (Linux cannot set creation or change time; those are ignored), and the
+   * attributes (0 = unchanged): FILE_ATTRIBUTE_READONLY toggles the write bits. Errors:
+   * INVALID_PARAMETER (DIRECTORY attribute on a file, MS-FSA 2.1.5.14.2), MEDIA_WRITE_PROTECTED,
+   * injected FaultOp::set_info, errno.
+   */
   NtStatus set_basic(StoreHandle& h, const FileTimes& t, std::uint32_t attributes);
-  /** Renames the handle's object to `new_path` (normalized); OBJECT_NAME_COLLISION unless replace. */
+  /**
+   * Renames the handle's object to `new_path` (normalized) with renameat2 on confined parent fds.
+   * Errors: OBJECT_NAME_COLLISION (target exists, !replace), ACCESS_DENIED (root, replacing a
+   * directory, escape attempt), OBJECT_PATH_NOT_FOUND (target parent missing), NOT_SAME_DEVICE,
+   * OBJECT_NAME_NOT_FOUND (the object is no longer at its path), MEDIA_WRITE_PROTECTED, errno.
+   */
   NtStatus rename(StoreHandle& h, const std::string& new_path, bool replace);
-  /** Removes the object (delete-on-close); DIRECTORY_NOT_EMPTY for a non-empty directory. */
+  /**
+   * Removes the object (delete-on-close) with unlinkat on the confined parent fd. Errors:
+   * DIRECTORY_NOT_EMPTY, ACCESS_DENIED (share root), OBJECT_NAME_NOT_FOUND (no longer at its path),
+   * MEDIA_WRITE_PROTECTED, VOLUME_DISMOUNTED, errno.
+   */
   NtStatus remove(StoreHandle& h);
+  /**
+   * Closes the handle's fd now (later operations on it fail with STATUS_FILE_CLOSED). Returns an
+   * injected FaultOp::close status if one matches (the fd is closed anyway), else STATUS_SUCCESS.
+   * Optional: dropping the last shared_ptr closes the fd too.
+   */
+  NtStatus close(StoreHandle& h);
 
   // --- fault injection and statistics (control channel)
+  /**
+   * Queues a fault: the next `count` operations of kind `op` on `path` ("" = any; '\\' or '/'
+   * separated, leading separator ignored) fail with `status` before touching the OS. Faults are
+   * matched in injection order; count 0 is ignored, -1 never expires.
+   */
   void inject(Fault f);
   void clear_faults();
   StoreStatistics& statistics() { return stats_; }
@@ -175,6 +250,7 @@ class ObjectStore {
  private:
   explicit ObjectStore(ShareConfig c, int root_fd);
   std::optional<NtStatus> take_fault(FaultOp op, const std::string& path);
+  bool volume_read_only() const { return read_only_ || config_.read_only; }
 
   ShareConfig config_;
   int root_fd_ = -1;
@@ -185,7 +261,16 @@ class ObjectStore {
   std::atomic<bool> dismounted_{false};
 };
 
-/** errno -> NTSTATUS as object-store-flush.md §4 maps it (EROFS -> MEDIA_WRITE_PROTECTED, ...). */
+/**
+ * errno -> NTSTATUS, the one mapping the store uses (object-store-flush.md §4): ENOENT
+ * OBJECT_NAME_NOT_FOUND, EEXIST OBJECT_NAME_COLLISION, EISDIR FILE_IS_A_DIRECTORY, ENOTDIR
+ * NOT_A_DIRECTORY, EACCES/EPERM/EXDEV/ELOOP ACCESS_DENIED, EROFS MEDIA_WRITE_PROTECTED, ENOSPC/EFBIG
+ * DISK_FULL, EDQUOT kStatusQuotaExceeded, EIO IO_DEVICE_ERROR, ENOTEMPTY DIRECTORY_NOT_EMPTY,
+ * ENAMETOOLONG NAME_TOO_LONG, EBADF INVALID_HANDLE, ENODEV/ESTALE VOLUME_DISMOUNTED, EINVAL
+ * INVALID_PARAMETER, ENOMEM INSUFFICIENT_RESOURCES, EMFILE/ENFILE INSUFF_SERVER_RESOURCES,
+ * EBUSY/ETXTBSY SHARING_VIOLATION, ENOTSUP NOT_SUPPORTED, anything else UNSUCCESSFUL.
+ * Path lookups refine ENOENT/ENOTDIR of a parent to OBJECT_PATH_NOT_FOUND themselves.
+ */
 NtStatus status_from_errno(int err);
 
 /** struct timespec <-> FILETIME. */

@@ -2,6 +2,7 @@
 // plus anonymous and guest. Pure computation: the SMB layers pass security buffers in and out.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -17,11 +18,14 @@ namespace smb::security {
 /** Accounts the acceptor knows. User names compare case-insensitively (MS-NLMP 3.3.2). */
 struct AcceptorConfig {
   std::map<std::string, std::string> users;  ///< user name -> password
-  bool allow_guest = false;                  ///< unknown user or anonymous -> guest session
+  bool allow_guest = false;                  ///< unknown user -> guest session (wrong password never is)
+  bool allow_anonymous = true;               ///< empty user + empty NT response -> anonymous (IS_NULL) session
   std::string netbios_domain = "SMBCONFORM";
   std::string netbios_computer = "SMBCONFORM";
   std::string dns_domain = "smbconform.local";
   std::string dns_computer = "smbconform.smbconform.local";
+  /** Tests and reproducible captures only: use this ServerChallenge instead of 8 random bytes. */
+  std::optional<std::array<std::uint8_t, 8>> fixed_server_challenge;
 };
 
 /** What one acceptor step produced. */
@@ -52,6 +56,15 @@ class Acceptor {
   ~Acceptor();
   Acceptor(Acceptor&&) noexcept;
   Acceptor& operator=(Acceptor&&) noexcept;
+  /**
+   * Consumes one SESSION_SETUP security buffer and returns the status and the buffer to send back:
+   * STATUS_MORE_PROCESSING_REQUIRED (NEGOTIATE -> CHALLENGE leg), STATUS_SUCCESS (result() is set),
+   * STATUS_LOGON_FAILURE (bad password, unknown user without guest, NTLMv1, bad MIC / mechListMIC,
+   * no NTLMSSP among the offered mechs), STATUS_INVALID_PARAMETER (malformed DER or NTLMSSP, or a
+   * token out of sequence). An empty first buffer is answered with the NegTokenInit2 hint and
+   * STATUS_MORE_PROCESSING_REQUIRED. After SUCCESS or a failure the Acceptor is finished; further
+   * calls return STATUS_INVALID_PARAMETER.
+   */
   AcceptStep step(wire::ByteView in_token);
   const std::optional<AuthResult>& result() const;
 
@@ -63,7 +76,7 @@ class Acceptor {
 /** The SPNEGO NegTokenInit2 a server puts in its NEGOTIATE response (advertises NTLMSSP). */
 wire::Bytes negotiate_response_token();
 
-/** Client credentials; empty user = anonymous; `guest` asks for a guest logon with any name. */
+/** Client credentials; empty user = anonymous. A guest logon is an unknown user name with any password. */
 struct Credentials {
   std::string user;
   std::string password;
@@ -80,10 +93,20 @@ class Initiator {
   Initiator& operator=(Initiator&&) noexcept;
   /** First token (SPNEGO NegTokenInit with NTLMSSP NEGOTIATE). */
   wire::Bytes initial_token();
-  /** Consumes the server's challenge token, returns the AUTHENTICATE token. Errors: errc::bad_asn1, errc::bad_ntlmssp. */
+  /**
+   * Consumes the server's token. First call: the CHALLENGE (SPNEGO NegTokenResp or raw NTLMSSP);
+   * returns the AUTHENTICATE token (with a mechListMIC when the NTLM MIC is used). Optional second
+   * call: the server's final token from the STATUS_SUCCESS response (may be empty); checks its
+   * mechListMIC when present and returns an empty buffer.
+   * Errors: errc::bad_asn1 (malformed DER, missing responseToken), errc::bad_ntlmssp (malformed
+   * CHALLENGE), errc::unsupported (server rejected, or chose a mech other than NTLMSSP),
+   * errc::bad_value (server mechListMIC does not verify, or step() called after completion).
+   */
   Result<wire::Bytes> step(wire::ByteView server_token);
   /** ExportedSessionKey after step() succeeded (16 bytes; empty for anonymous). */
   const wire::Bytes& session_key() const;
+  /** True once the final server token was accepted by step(). */
+  bool complete() const;
 
  private:
   struct Impl;

@@ -1,0 +1,60 @@
+// The server under test: address, share, accounts, profile flags, and (for the reference server) its control channel.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "smbharness/transport.hpp"
+#include "smbproto/result.hpp"
+#include "smbproto/security/gss.hpp"
+
+namespace smb::harness {
+
+struct Target {
+  std::string display;            ///< "ref" or "smb://user@host:port/share" (never the password)
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 445;
+  std::string share;              ///< the default share
+  security::Credentials user;
+  std::optional<security::Credentials> user2;
+  std::optional<std::string> guest_share;  ///< guest logons allowed, on this share
+  bool is_reference = false;
+  std::string control_path;       ///< reference server control socket
+  std::filesystem::path share_root;  ///< reference server: local directory of the default share
+  std::map<std::string, std::string> flags;  ///< profile / tolerance flags
+};
+
+/**
+ * Parses "smb://[user[:pass]@]host[:port]/share". Returns nullopt and sets `error` when malformed.
+ */
+std::optional<Target> parse_target_url(const std::string& url, std::string& error);
+
+/** "user:pass" -> Credentials (a "DOMAIN\\user" prefix sets the domain). */
+std::optional<security::Credentials> parse_user(const std::string& s);
+
+/**
+ * Client of the reference server's control channel (newline-delimited JSON over a Unix socket).
+ * One request per call; every call has a deadline.
+ */
+class ControlClient {
+ public:
+  explicit ControlClient(std::string path) : path_(std::move(path)) {}
+  /**
+   * Sends one request object and returns the reply object.
+   * Errors: errc::connect_failed, errc::timeout, errc::closed, errc::control_error (not JSON, or "ok": false;
+   * `last_error()` has the server's message).
+   */
+  Result<nlohmann::json> call(const nlohmann::json& request, Deadline deadline);
+  const std::string& last_error() const { return last_error_; }
+
+ private:
+  std::string path_;
+  std::string last_error_;
+};
+
+}  // namespace smb::harness

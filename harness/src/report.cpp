@@ -1,0 +1,177 @@
+// JSON report, console lines, per-section summary, requirement roll-up and expectation files.
+#include "smbharness/report.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace smb::harness {
+namespace detail {
+extern const char* const kRequirementsJson;
+}
+
+using json = nlohmann::json;
+
+const std::vector<RequirementInfo>& known_requirements() {
+  static const std::vector<RequirementInfo> list = [] {
+    std::vector<RequirementInfo> out;
+    json j = json::parse(detail::kRequirementsJson);
+    for (const auto& r : j.at("requirements"))
+      out.push_back({r.at("id").get<std::string>(), r.value("section", ""), r.value("level", ""), r.value("title", ""),
+                     r.value("observability", "")});
+    return out;
+  }();
+  return list;
+}
+
+std::optional<Expectations> load_expectations(const std::string& path, std::string& error) {
+  std::ifstream in(path);
+  if (!in) {
+    error = path + ": cannot open";
+    return std::nullopt;
+  }
+  json j;
+  try {
+    j = json::parse(in);
+  } catch (const json::exception& e) {
+    error = path + ": invalid JSON: " + e.what();
+    return std::nullopt;
+  }
+  if (!j.is_object()) {
+    error = path + ": expected an object {\"scenario-id\": {\"verdict\": ...}}";
+    return std::nullopt;
+  }
+  Expectations out;
+  for (const auto& [id, e] : j.items()) {
+    if (id.rfind("_", 0) == 0) continue;  // "_comment" keys
+    if (!e.is_object() || !e.contains("verdict") || !e["verdict"].is_string()) {
+      error = path + ": " + id + ": field verdict: missing";
+      return std::nullopt;
+    }
+    for (const auto& [k, _] : e.items())
+      if (k != "verdict" && k != "reason" && k != "evidence") {
+        error = path + ": " + id + ": field " + k + ": unknown field";
+        return std::nullopt;
+      }
+    auto v = verdict_from_string(e["verdict"].get<std::string>());
+    if (!v) {
+      error = path + ": " + id + ": field verdict: unknown verdict " + e["verdict"].dump();
+      return std::nullopt;
+    }
+    out[id] = Expectation{*v, e.value("reason", ""), e.value("evidence", "")};
+  }
+  return out;
+}
+
+bool matches_expectation(Verdict actual, const Expectation* expected) {
+  if (expected == nullptr) return actual == Verdict::pass || actual == Verdict::non_strict || actual == Verdict::unsupported;
+  return actual == expected->verdict;
+}
+
+Verdict requirement_verdict(const std::vector<Verdict>& vs) {
+  auto has = [&](Verdict v) { return std::find(vs.begin(), vs.end(), v) != vs.end(); };
+  if (has(Verdict::fail)) return Verdict::fail;
+  if (has(Verdict::ungraded)) return Verdict::ungraded;
+  if (has(Verdict::non_strict)) return Verdict::non_strict;
+  if (has(Verdict::pass)) return Verdict::pass;
+  return Verdict::unsupported;
+}
+
+std::string section_of(const std::string& requirement) {
+  auto dash = requirement.rfind('-');
+  return dash == std::string::npos ? requirement : requirement.substr(0, dash);
+}
+
+json make_report(const std::string& target, const std::string& started, std::int64_t duration_ms,
+                 const std::vector<ScenarioResult>& results, const Expectations& expectations) {
+  json rep;
+  rep["target"] = target;
+  rep["started"] = started;
+  rep["duration_ms"] = duration_ms;
+  json summary = {{"pass", 0}, {"non_strict", 0}, {"fail", 0}, {"unsupported", 0}, {"ungraded", 0}};
+  json scenarios = json::array();
+  std::map<std::string, std::vector<std::pair<std::string, Verdict>>> reqs;
+  for (const auto& r : results) {
+    summary[to_string(r.verdict)] = summary[to_string(r.verdict)].get<int>() + 1;
+    auto it = expectations.find(r.id);
+    const Expectation* e = it == expectations.end() ? nullptr : &it->second;
+    json s;
+    s["id"] = r.id;
+    s["file"] = r.file;
+    s["title"] = r.title;
+    s["requirements"] = r.requirements;
+    s["level"] = r.level;
+    s["spec"] = r.spec;
+    s["verdict"] = to_string(r.verdict);
+    s["expected_verdict"] = e ? json(to_string(e->verdict)) : json(nullptr);
+    s["matches_expectation"] = matches_expectation(r.verdict, e);
+    s["message"] = r.message;
+    s["reason"] = r.message;
+    s["duration_ms"] = r.duration_ms;
+    json steps = json::array();
+    for (const auto& st : r.steps)
+      steps.push_back({{"index", st.index}, {"kind", st.kind}, {"connection", st.connection}, {"sent", st.sent},
+                       {"received", st.received}, {"verdict", to_string(st.verdict)}, {"message", st.message}});
+    s["steps"] = steps;
+    scenarios.push_back(s);
+    for (const auto& q : r.requirements) reqs[q].push_back({r.id, r.verdict});
+  }
+  rep["summary"] = summary;
+  rep["scenarios"] = scenarios;
+  json rq = json::object();
+  for (const auto& [id, list] : reqs) {
+    std::vector<Verdict> vs;
+    json ids = json::array();
+    for (const auto& [sid, v] : list) {
+      vs.push_back(v);
+      ids.push_back(sid);
+    }
+    rq[id] = {{"verdict", to_string(requirement_verdict(vs))}, {"scenarios", ids}};
+  }
+  rep["requirements"] = rq;
+  return rep;
+}
+
+std::string progress_line(const ScenarioResult& r, const Expectation* expected, bool verbose) {
+  std::ostringstream o;
+  char head[32];
+  std::snprintf(head, sizeof head, "%-11s ", to_string(r.verdict).c_str());
+  o << head << r.id << " (" << r.duration_ms << " ms)";
+  if (!matches_expectation(r.verdict, expected))
+    o << "  [UNEXPECTED: expected " << (expected ? to_string(expected->verdict) : std::string("pass")) << "]";
+  else if (expected)
+    o << "  [expected " << to_string(expected->verdict) << "]";
+  if (r.verdict != Verdict::pass && !r.message.empty()) o << "\n    " << r.message;
+  if (verbose)
+    for (const auto& s : r.steps)
+      o << "\n      step " << s.index << " (" << s.kind << ") on " << s.connection << ": " << to_string(s.verdict);
+  return o.str();
+}
+
+std::string summary_text(const std::vector<ScenarioResult>& results, const Expectations& expectations) {
+  std::map<std::string, std::map<Verdict, int>> per_section;
+  std::map<Verdict, int> totals;
+  int mismatches = 0;
+  for (const auto& r : results) {
+    std::set<std::string> sections;
+    for (const auto& q : r.requirements) sections.insert(section_of(q));
+    for (const auto& s : sections) per_section[s][r.verdict]++;
+    totals[r.verdict]++;
+    auto it = expectations.find(r.id);
+    if (!matches_expectation(r.verdict, it == expectations.end() ? nullptr : &it->second)) ++mismatches;
+  }
+  std::ostringstream o;
+  auto line = [&](const std::string& name, std::map<Verdict, int>& m) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "%-14s pass %3d  non_strict %3d  fail %3d  unsupported %3d  ungraded %3d\n", name.c_str(),
+                  m[Verdict::pass], m[Verdict::non_strict], m[Verdict::fail], m[Verdict::unsupported], m[Verdict::ungraded]);
+    o << buf;
+  };
+  for (auto& [s, m] : per_section) line(s, m);
+  line("TOTAL", totals);
+  o << "expectation mismatches: " << mismatches << "\n";
+  return o.str();
+}
+
+}  // namespace smb::harness

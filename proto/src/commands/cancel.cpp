@@ -1,0 +1,20 @@
+// SMB2 CANCEL codec (MS-SMB2 2.2.30). Body offsets in hex.
+#include "smbproto/commands/cancel.hpp"
+
+namespace smb::proto {
+
+// MS-SMB2 2.2.30
+void encode(wire::Writer& w, const CancelRequest& m) {
+  w.u16(m.structure_size);  // 0x00 StructureSize (4)
+  w.u16(m.reserved);        // 0x02 Reserved
+}
+
+Result<void> decode(wire::Reader& r, CancelRequest& out) {
+  out.structure_size = r.u16();
+  out.reserved = r.u16();
+  if (!r.ok()) return errc::truncated;
+  if (out.structure_size != 4) return errc::bad_structure_size;
+  return {};
+}
+
+}  // namespace smb::proto

@@ -1,0 +1,37 @@
+// One handler per SMB2 command (reference_server/src/handlers/<cmd>.cpp), each a MS-SMB2 3.3.5.x section.
+#pragma once
+
+#include "smbserver/dispatch.hpp"
+
+namespace smb::server {
+
+HandlerResult handle_negotiate(RequestContext& ctx, const proto::NegotiateRequest& req);            // 3.3.5.4
+HandlerResult handle_session_setup(RequestContext& ctx, const proto::SessionSetupRequest& req);     // 3.3.5.5
+HandlerResult handle_logoff(RequestContext& ctx, const proto::LogoffRequest& req);                  // 3.3.5.6
+HandlerResult handle_tree_connect(RequestContext& ctx, const proto::TreeConnectRequest& req);       // 3.3.5.7
+HandlerResult handle_tree_disconnect(RequestContext& ctx, const proto::TreeDisconnectRequest& req); // 3.3.5.8
+HandlerResult handle_create(RequestContext& ctx, const proto::CreateRequest& req);                  // 3.3.5.9
+HandlerResult handle_close(RequestContext& ctx, const proto::CloseRequest& req);                    // 3.3.5.10
+HandlerResult handle_flush(RequestContext& ctx, const proto::FlushRequest& req);                    // 3.3.5.11
+HandlerResult handle_read(RequestContext& ctx, const proto::ReadRequest& req);                      // 3.3.5.12
+HandlerResult handle_write(RequestContext& ctx, const proto::WriteRequest& req);                    // 3.3.5.13
+HandlerResult handle_ioctl(RequestContext& ctx, const proto::IoctlRequest& req);                    // 3.3.5.15
+HandlerResult handle_echo(RequestContext& ctx, const proto::EchoRequest& req);                      // 3.3.5.17
+HandlerResult handle_query_directory(RequestContext& ctx, const proto::QueryDirectoryRequest& req);  // 3.3.5.18
+HandlerResult handle_query_info(RequestContext& ctx, const proto::QueryInfoRequest& req);           // 3.3.5.20
+HandlerResult handle_set_info(RequestContext& ctx, const proto::SetInfoRequest& req);               // 3.3.5.21
+
+/**
+ * The NEGOTIATE response body for `dialect` (also 0x02FF for the SMB1 upgrade, 3.3.5.3.1): security
+ * mode, capabilities, sizes, ServerGuid, times and the SPNEGO token. Sets Connection.Max*Size and
+ * ServerCapabilities. Contexts (3.1.1) are added by handle_negotiate.
+ */
+proto::NegotiateResponse make_negotiate_response(Server& s, Connection& c, std::uint16_t dialect);
+
+/**
+ * Oplock hook for CREATE (3.3.5.9 step 9): returns the level granted to `open`. The reference server
+ * grants SMB2_OPLOCK_LEVEL_NONE for now; the oplock work replaces this.
+ */
+std::uint8_t grant_oplock(RequestContext& ctx, Open& open, std::uint8_t requested);
+
+}  // namespace smb::server

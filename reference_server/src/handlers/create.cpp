@@ -1,0 +1,219 @@
+// SMB2 CREATE (MS-SMB2 3.3.5.9; share access MS-FSA 2.1.5.1.2).
+#include <algorithm>
+
+#include "smbserver/access.hpp"
+#include "smbserver/handlers.hpp"
+#include "smbserver/log.hpp"
+
+namespace smb::server {
+namespace {
+
+namespace a = access;
+
+constexpr std::uint32_t FILE_DIRECTORY_FILE = 0x00000001;
+constexpr std::uint32_t FILE_NON_DIRECTORY_FILE = 0x00000040;
+constexpr std::uint32_t FILE_DELETE_ON_CLOSE = 0x00001000;
+constexpr std::uint32_t FILE_OPEN_BY_FILE_ID = 0x00002000;
+constexpr std::uint32_t FILE_RESERVE_OPFILTER = 0x00100000;
+constexpr std::uint32_t FILE_SHARE_READ = 0x1, FILE_SHARE_WRITE = 0x2, FILE_SHARE_DELETE = 0x4;
+constexpr std::uint32_t kImpersonationDelegate = 3;
+
+/**
+ * MS-FSA 2.1.5.1.2.1 share access check between an existing open and a new request:
+ * each side's data access must be allowed by the other side's ShareAccess.
+ */
+bool share_conflict(const Open& existing, std::uint32_t access, std::uint32_t share) {
+  auto reads = [](std::uint32_t m) { return (m & (a::FILE_READ_DATA | a::FILE_EXECUTE)) != 0; };
+  auto writes = [](std::uint32_t m) { return (m & (a::FILE_WRITE_DATA | a::FILE_APPEND_DATA)) != 0; };
+  auto deletes = [](std::uint32_t m) { return (m & a::DELETE) != 0; };
+  if (reads(existing.granted_access) && !(share & FILE_SHARE_READ)) return true;
+  if (writes(existing.granted_access) && !(share & FILE_SHARE_WRITE)) return true;
+  if (deletes(existing.granted_access) && !(share & FILE_SHARE_DELETE)) return true;
+  if (reads(access) && !(existing.share_access & FILE_SHARE_READ)) return true;
+  if (writes(access) && !(existing.share_access & FILE_SHARE_WRITE)) return true;
+  if (deletes(access) && !(existing.share_access & FILE_SHARE_DELETE)) return true;
+  return false;
+}
+
+/** The File object that currently has `path` open on `share`, if any (by name, before the store is touched). */
+File* file_by_path(Server& s, const Share* share, const std::string& path) {
+  for (auto& [key, f] : s.files)
+    for (Open* o : f->opens)
+      if (o->tree_connect && o->tree_connect->share == share && o->path == path) return f.get();
+  return nullptr;
+}
+
+}  // namespace
+
+std::uint8_t grant_oplock(RequestContext&, Open&, std::uint8_t) {
+  // 3.3.5.9 step 9: the oplock work will ask the object store here; until then no oplock is
+  // granted (SMB2_OPLOCK_LEVEL_NONE), which the spec allows ("refused ... falls to NONE").
+  return 0;
+}
+
+HandlerResult handle_create(RequestContext& ctx, const proto::CreateRequest& req) {
+  Server& s = ctx.server;
+  // 3.3.5.9: session (3.3.5.2.9), then tree (3.3.5.2.11).
+  if (NtStatus st = verify_session(ctx); !st.is_success()) return st;
+  if (NtStatus st = verify_tree(ctx); !st.is_success()) return st;
+  Session& session = *ctx.session;
+  TreeConnect& tree = *ctx.tree;
+  Share& share = *tree.share;
+
+  // Create-context checks (3.3.5.9): a name shorter than 4 bytes -> INVALID_PARAMETER;
+  // DHnQ with DH2Q, or DH2Q with DHnQ/DHnC -> INVALID_PARAMETER.
+  bool dhnq = false, dhnc = false, dh2q = false, dh2c = false;
+  for (const auto& cc : req.create_contexts) {
+    if (cc.name.size() < 4) return status::STATUS_INVALID_PARAMETER;
+    std::string_view tag(reinterpret_cast<const char*>(cc.name.data()), cc.name.size());
+    if (tag == proto::SMB2_CREATE_DURABLE_HANDLE_REQUEST) dhnq = true;
+    if (tag == proto::SMB2_CREATE_DURABLE_HANDLE_RECONNECT) dhnc = true;
+    if (tag == proto::SMB2_CREATE_DURABLE_HANDLE_REQUEST_V2) dh2q = true;
+    if (tag == proto::SMB2_CREATE_DURABLE_HANDLE_RECONNECT_V2) dh2c = true;
+  }
+  if ((dhnq && (dh2q || dh2c)) || (dh2q && (dhnq || dhnc || dh2c))) return status::STATUS_INVALID_PARAMETER;
+  if (dhnc || dh2c) return status::STATUS_OBJECT_NAME_NOT_FOUND;  // no durable handles to reconnect to
+
+  // Parameter validation (2.2.13): disposition, impersonation, options.
+  if (req.create_disposition > 5) return status::STATUS_INVALID_PARAMETER;
+  if (req.impersonation_level > kImpersonationDelegate) return status::STATUS_BAD_IMPERSONATION_LEVEL;
+  if ((req.create_options & FILE_DIRECTORY_FILE) && (req.create_options & FILE_NON_DIRECTORY_FILE))
+    return status::STATUS_INVALID_PARAMETER;
+  if (req.create_options & (FILE_OPEN_BY_FILE_ID | FILE_RESERVE_OPFILTER)) return status::STATUS_NOT_SUPPORTED;
+
+  if (share.is_pipe) {
+    // No named-pipe endpoints are implemented on IPC$ yet.
+    return status::STATUS_OBJECT_NAME_NOT_FOUND;
+  }
+
+  // Name validation (3.3.5.9, via the object store's SMB path rules).
+  auto path = ObjectStore::normalize(req.name);
+  if (!path) return path.status();
+
+  // 3.3.5.9 Open Execution: DesiredAccess 0 on a disk share -> STATUS_ACCESS_DENIED (SHOULD, <309>).
+  if (req.desired_access == 0) {
+    ++s.statistics.sts0_permerrors;
+    return status::STATUS_ACCESS_DENIED;
+  }
+  // GENERIC_* -> specific rights, MAXIMUM_ALLOWED -> the tree's maximal access (2.2.13.1).
+  std::uint32_t granted = a::map_generic(req.desired_access, tree.maximal_access);
+  // Share-level check: rights beyond TreeConnect.MaximalAccess (e.g. writes on a read-only share).
+  if ((granted & ~a::ACCESS_SYSTEM_SECURITY & ~tree.maximal_access) != 0 || granted == 0) {
+    ++s.statistics.sts0_permerrors;
+    return status::STATUS_ACCESS_DENIED;
+  }
+  // 3.3.5.9: DELETE_ON_CLOSE and MaximalAccess lacks DELETE -> ACCESS_DENIED; MS-FSA 2.1.5.1:
+  // DELETE_ON_CLOSE without DELETE in DesiredAccess -> ACCESS_DENIED.
+  if ((req.create_options & FILE_DELETE_ON_CLOSE) && !(granted & a::DELETE)) {
+    ++s.statistics.sts0_permerrors;
+    return status::STATUS_ACCESS_DENIED;
+  }
+
+  // Share modes (MS-FSA 2.1.5.1.2) are checked before the store may create or truncate anything.
+  if (File* f = file_by_path(s, &share, *path)) {
+    if (f->delete_pending) return status::STATUS_DELETE_PENDING;
+    for (Open* o : f->opens)
+      if (share_conflict(*o, granted, req.share_access)) return status::STATUS_SHARING_VIOLATION;
+  }
+
+  ObjectKind kind = ObjectKind::any;
+  if (req.create_options & FILE_DIRECTORY_FILE) kind = ObjectKind::directory;
+  if (req.create_options & FILE_NON_DIRECTORY_FILE) kind = ObjectKind::non_directory;
+  bool want_write = (granted & (a::FILE_WRITE_DATA | a::FILE_APPEND_DATA)) != 0;
+  auto opened = share.store->open(*path, static_cast<Disposition>(req.create_disposition), kind, want_write,
+                                  req.file_attributes);
+  if (!opened) {
+    // 3.3.5.9: object-store failures are returned as is; ACCESS_DENIED also counts sts0_permerrors.
+    if (opened.status() == status::STATUS_ACCESS_DENIED) ++s.statistics.sts0_permerrors;
+    return opened.status();
+  }
+  auto handle = opened->handle;
+  auto st = share.store->stat(*handle);
+  if (!st) return st.status();
+  const FileStat& fs = st.value();
+  // A file reached under another name (hard link, case variant): check share modes by identity too.
+  auto key = std::make_pair(fs.device, fs.index_number);
+  File* file = nullptr;
+  if (auto it = s.files.find(key); it != s.files.end()) {
+    file = it->second.get();
+    if (file->delete_pending) return status::STATUS_DELETE_PENDING;
+    for (Open* o : file->opens)
+      if (share_conflict(*o, granted, req.share_access)) return status::STATUS_SHARING_VIOLATION;
+  }
+  if (fs.is_directory && (granted & a::FILE_EXECUTE)) {
+    // FILE_TRAVERSE on a directory; 3.3.5.9 "FILE_EXECUTE implies FILE_READ_DATA" applies to files.
+  } else if (granted & a::FILE_EXECUTE) {
+    granted |= a::FILE_READ_DATA;
+  }
+
+  // 3.3.5.9 successful open initialisation.
+  auto open = std::make_unique<Open>();
+  do {
+    open->file_id = session.next_file_id++;
+  } while (open->file_id == ~0ull || session.open_table.count(open->file_id));
+  do {
+    open->durable_file_id = s.next_durable_file_id++;
+  } while (open->durable_file_id == ~0ull || s.global_open_table.count(open->durable_file_id));
+  open->session = &session;
+  open->tree_connect = &tree;
+  open->connection = &ctx.connection;
+  open->local_open = handle;
+  open->path = *path;
+  open->is_directory = fs.is_directory;
+  open->granted_access = granted;
+  open->desired_access = req.desired_access;
+  open->share_access = req.share_access;
+  open->create_options = req.create_options;
+  open->file_attributes = req.file_attributes;
+  open->client_guid = ctx.connection.client_guid;
+  open->channel_sequence = static_cast<std::uint16_t>(ctx.header.status & 0xFFFF);
+  open->delete_on_close = (req.create_options & FILE_DELETE_ON_CLOSE) != 0;
+  // LockCount 0, every LockSequenceArray entry Valid FALSE, not durable/resilient/persistent:
+  // the Open defaults.
+  if (!file) {
+    auto nf = std::make_unique<File>();
+    nf->device = fs.device;
+    nf->inode = fs.index_number;
+    file = nf.get();
+    s.files.emplace(key, std::move(nf));
+  }
+  open->file = file;
+  file->opens.push_back(open.get());
+  open->oplock_level = grant_oplock(ctx, *open, req.requested_oplock_level);
+  open->oplock_state = open->oplock_level ? OplockState::held : OplockState::none;
+
+  proto::CreateResponse resp;
+  resp.oplock_level = open->oplock_level;
+  resp.create_action = static_cast<std::uint32_t>(opened->action);
+  resp.creation_time = fs.times.creation_time;
+  resp.last_access_time = fs.times.last_access_time;
+  resp.last_write_time = fs.times.last_write_time;
+  resp.change_time = fs.times.change_time;
+  resp.allocation_size = fs.allocation_size;
+  resp.end_of_file = fs.end_of_file;
+  resp.file_attributes = fs.file_attributes;
+  resp.file_id = {open->durable_file_id, open->file_id};
+  // Response contexts: MxAc (2.2.14.2.5) and QFid (2.2.14.2.9). DHnQ/DH2Q/RqLs are parsed above
+  // and not granted (no durable handles or leases yet), so they get no response context.
+  if (proto::find_create_context(req.create_contexts, proto::SMB2_CREATE_QUERY_MAXIMAL_ACCESS_REQUEST)) {
+    proto::QueryMaximalAccessResponse mx;
+    mx.query_status = 0;
+    mx.maximal_access = tree.maximal_access;
+    resp.create_contexts.push_back(proto::make_create_context(mx));
+  }
+  if (proto::find_create_context(req.create_contexts, proto::SMB2_CREATE_QUERY_ON_DISK_ID)) {
+    proto::QueryOnDiskIdResponse q;
+    for (int i = 0; i < 8; ++i) q.disk_file_id[i] = static_cast<std::uint8_t>(fs.index_number >> (8 * i));
+    for (int i = 0; i < 8; ++i) q.disk_file_id[8 + i] = static_cast<std::uint8_t>(fs.device >> (8 * i));
+    resp.create_contexts.push_back(proto::make_create_context(q));
+  }
+  ctx.produced_file_id = resp.file_id;
+  ++s.statistics.sts0_fopens;
+  ++tree.open_count;
+  s.global_open_table[open->durable_file_id] = open.get();
+  ctx.open = open.get();
+  session.open_table.emplace(open->file_id, std::move(open));
+  return resp;
+}
+
+}  // namespace smb::server

@@ -1,0 +1,162 @@
+// Construction and teardown of the server's abstract data model (MS-SMB2 3.3.1, 3.3.4.17, 3.3.5.6, 3.3.5.8).
+#include "smbserver/state.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <random>
+
+#include "smbserver/log.hpp"
+
+namespace smb::server {
+namespace {
+
+std::string upper(std::string_view s) {
+  std::string r(s);
+  for (auto& c : r) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return r;
+}
+
+proto::Guid random_guid() {
+  std::random_device rd;
+  proto::Guid g;
+  for (auto& b : g.bytes) b = static_cast<std::uint8_t>(rd());
+  g.bytes[7] = static_cast<std::uint8_t>((g.bytes[7] & 0x0F) | 0x40);  // version 4 (Data3 high nibble, LE)
+  g.bytes[8] = static_cast<std::uint8_t>((g.bytes[8] & 0x3F) | 0x80);
+  return g;
+}
+
+}  // namespace
+
+std::uint64_t filetime_now() {
+  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return static_cast<std::uint64_t>(ns / 100) + 116444736000000000ull;
+}
+
+std::string dialect_name(std::uint16_t d) {
+  switch (d) {
+    case 0x0202: return "2.0.2";
+    case 0x0210: return "2.1";
+    case 0x0300: return "3.0";
+    case 0x0302: return "3.0.2";
+    case 0x0311: return "3.1.1";
+    case 0x02FF: return "2.???";
+    default: return "Unknown";
+  }
+}
+
+std::variant<std::unique_ptr<Server>, std::string> make_server(ServerConfig config, Clock::RealSource real) {
+  auto s = std::make_unique<Server>(std::move(config));
+  if (real) s->clock = Clock(std::move(real));
+  s->server_guid = random_guid();  // <26> Windows: a new ServerGuid per boot
+  s->start_time_filetime = filetime_now();
+  s->statistics.sts0_start = s->start_time_filetime;
+  for (const auto& sc : s->config.shares) {
+    auto store = ObjectStore::create(sc);
+    if (auto* err = std::get_if<std::string>(&store)) return "share '" + sc.name + "': " + *err;
+    auto share = std::make_unique<Share>();
+    share->config = sc;
+    share->store = std::move(std::get<0>(store));
+    s->shares.emplace(upper(sc.name), std::move(share));
+  }
+  // 3.3.5.7: IPC$ always exists, as a PIPE share.
+  auto ipc = std::make_unique<Share>();
+  ipc->config.name = "IPC$";
+  ipc->is_pipe = true;
+  s->shares.emplace("IPC$", std::move(ipc));
+  return s;
+}
+
+Share* find_share(Server& s, std::string_view name) {
+  auto it = s.shares.find(upper(name));
+  return it == s.shares.end() ? nullptr : it->second.get();
+}
+
+Connection& add_connection(Server& s, std::shared_ptr<Transport> transport) {
+  auto c = std::make_unique<Connection>();
+  c->id = s.next_connection_id++;
+  c->transport = std::move(transport);
+  c->creation_time = s.clock.now();
+  // 3.3.1.7 / 3.3.5.1: MaxTransactSize etc. are set by NEGOTIATE; until then use the configured bound
+  c->max_transact_size = s.config.max_transact_size;
+  c->max_read_size = s.config.max_read_size;
+  c->max_write_size = s.config.max_write_size;
+  auto& ref = *c;
+  s.connections.emplace(c->id, std::move(c));
+  return ref;
+}
+
+void close_open(Server& s, Open& open) {
+  Session* session = open.session;
+  // Cancel pending async requests of this open (3.3.4.17 -> 3.3.5.16).
+  if (open.connection) {
+    std::vector<std::uint64_t> ids;
+    for (auto& [aid, req] : open.connection->async_command_list)
+      if (req.open == &open) ids.push_back(aid);
+    for (auto aid : ids) {
+      auto it = open.connection->async_command_list.find(aid);
+      if (it != open.connection->async_command_list.end() && it->second.cancel) {
+        auto cancel = it->second.cancel;
+        cancel();
+      }
+    }
+  }
+  // Delete-on-close happens when the last handle to the file goes away (MS-FSA 2.1.5.4 cleanup).
+  if (open.delete_on_close && open.file) open.file->delete_pending = true;
+  if (open.file) {
+    auto& v = open.file->opens;
+    v.erase(std::remove(v.begin(), v.end(), &open), v.end());
+    if (v.empty()) {
+      if (open.file->delete_pending && open.local_open && open.tree_connect && open.tree_connect->share->store) {
+        NtStatus st = open.tree_connect->share->store->remove(*open.local_open);
+        if (!st.is_success()) log(LogLevel::info, "delete-on-close of '", open.path, "' failed: ", to_string(st));
+      }
+      s.files.erase({open.file->device, open.file->inode});
+    }
+  } else if (open.delete_on_close && open.local_open && open.tree_connect && open.tree_connect->share->store) {
+    (void)open.tree_connect->share->store->remove(*open.local_open);
+  }
+  open.local_open.reset();
+  s.global_open_table.erase(open.durable_file_id);
+  if (open.tree_connect && open.tree_connect->open_count > 0) --open.tree_connect->open_count;
+  if (s.statistics.sts0_fopens > 0) --s.statistics.sts0_fopens;
+  if (session) session->open_table.erase(open.file_id);  // destroys `open`
+}
+
+void remove_tree_connect(Server& s, Session& session, std::uint32_t tree_id) {
+  auto it = session.tree_connect_table.find(tree_id);
+  if (it == session.tree_connect_table.end()) return;
+  TreeConnect* tc = it->second.get();
+  std::vector<Open*> victims;
+  for (auto& [fid, o] : session.open_table)
+    if (o->tree_connect == tc) victims.push_back(o.get());
+  for (Open* o : victims) close_open(s, *o);
+  session.tree_connect_table.erase(tree_id);
+}
+
+void remove_session(Server& s, Connection& c, std::uint64_t session_id) {
+  auto it = c.session_table.find(session_id);
+  if (it == c.session_table.end()) return;
+  Session& session = *it->second;
+  std::vector<Open*> opens;
+  for (auto& [fid, o] : session.open_table) opens.push_back(o.get());
+  for (Open* o : opens) close_open(s, *o);
+  session.tree_connect_table.clear();
+  s.global_session_table.erase(session_id);
+  c.session_table.erase(it);
+}
+
+void remove_connection(Server& s, std::uint64_t connection_id) {
+  auto it = s.connections.find(connection_id);
+  if (it == s.connections.end()) return;
+  Connection& c = *it->second;
+  c.closed = true;
+  c.async_command_list.clear();
+  std::vector<std::uint64_t> ids;
+  for (auto& [sid, _] : c.session_table) ids.push_back(sid);
+  for (auto sid : ids) remove_session(s, c, sid);
+  if (c.transport) c.transport->close();
+  s.connections.erase(it);
+}
+
+}  // namespace smb::server
