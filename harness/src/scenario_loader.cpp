@@ -135,8 +135,9 @@ class Loader {
 };
 
 std::string step_kind(const json& s) {
-  for (const char* k : {"send", "compound", "send_raw", "expect", "expect_unsolicited", "expect_nothing",
-                        "expect_disconnect", "disconnect", "reconnect", "wait", "control", "use"})
+  // "control" and "use" first: a control step carries an "expect" key of its own.
+  for (const char* k : {"control", "use", "send", "compound", "send_raw", "expect", "expect_unsolicited", "expect_nothing",
+                        "expect_disconnect", "disconnect", "reconnect", "wait"})
     if (s.contains(k)) return k;
   return "";
 }
@@ -191,7 +192,7 @@ std::vector<Flat> Loader::expand(const json& steps, const std::string& pointer, 
         std::string hint = did_you_mean(k, names);
         fail(where, "with." + k, hint.empty() ? "unknown parameter" : "unknown parameter (did you mean " + hint + "?)");
       }
-      check_vars(v, where, "with." + k);
+      // Variables in "with" are checked where the group's steps use them (after earlier captures).
       params[k] = v;
     }
     for (const auto& [k, d] : decl.items()) {

@@ -104,7 +104,7 @@ SessionKeys derive_session_keys(std::uint16_t dialect, ByteView session_key, Byt
 }
 
 SigningAlgorithm default_signing_algorithm(std::uint16_t dialect) {
-  return dialect >= 0x0300 && dialect != 0x02FF ? SigningAlgorithm::aes_cmac : SigningAlgorithm::hmac_sha256;
+  return dialect >= 0x0300 ? SigningAlgorithm::aes_cmac : SigningAlgorithm::hmac_sha256;
 }
 
 void sign(std::span<std::uint8_t> message, ByteView signing_key, SigningAlgorithm alg) {

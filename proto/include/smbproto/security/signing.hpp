@@ -41,7 +41,7 @@ void sign(std::span<std::uint8_t> message, wire::ByteView signing_key, SigningAl
 /** True when the Signature at 0x30 matches. */
 bool verify(wire::ByteView message, wire::ByteView signing_key, SigningAlgorithm alg);
 
-/** SHA-512 chain of MS-SMB2 3.1.4.? / 3.3.5.4: H(i) = SHA512(H(i-1) || message). Starts at 64 zero bytes. */
+/** SHA-512 chain of MS-SMB2 3.3.5.4 / 3.3.5.5 (client: 3.2.5.2): H(i) = SHA512(H(i-1) || message); starts at 64 zero bytes. */
 class PreauthHash {
  public:
   PreauthHash();
