@@ -1,0 +1,146 @@
+// Tests of harness/src/report.cpp: expectation matching rules, requirement roll-up, report shape, CLI exit codes.
+#include "smbharness/report.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "harness/fake_server.hpp"
+#include "smbharness/cli.hpp"
+
+namespace smb::harness {
+namespace {
+
+using testing::FakeServer;
+
+TEST(Expectations, UnlistedAcceptsPassNonStrictUnsupportedOnly) {
+  EXPECT_TRUE(matches_expectation(Verdict::pass, nullptr));
+  EXPECT_TRUE(matches_expectation(Verdict::non_strict, nullptr));
+  EXPECT_TRUE(matches_expectation(Verdict::unsupported, nullptr));
+  EXPECT_FALSE(matches_expectation(Verdict::fail, nullptr));
+  EXPECT_FALSE(matches_expectation(Verdict::ungraded, nullptr));
+}
+
+TEST(Expectations, ListedMustMatchExactlyAndAnUnexpectedPassIsAMismatch) {
+  Expectation fail{Verdict::fail, "known", ""};
+  EXPECT_TRUE(matches_expectation(Verdict::fail, &fail));
+  EXPECT_FALSE(matches_expectation(Verdict::pass, &fail));
+  EXPECT_FALSE(matches_expectation(Verdict::non_strict, &fail));
+}
+
+TEST(Requirements, WorstVerdictRollUp) {
+  EXPECT_EQ(requirement_verdict({Verdict::pass, Verdict::fail, Verdict::ungraded}), Verdict::fail);
+  EXPECT_EQ(requirement_verdict({Verdict::pass, Verdict::ungraded}), Verdict::ungraded);
+  EXPECT_EQ(requirement_verdict({Verdict::pass, Verdict::non_strict}), Verdict::non_strict);
+  EXPECT_EQ(requirement_verdict({Verdict::unsupported, Verdict::pass}), Verdict::pass);
+  EXPECT_EQ(requirement_verdict({Verdict::unsupported}), Verdict::unsupported);
+  EXPECT_EQ(worst_step(Verdict::non_strict, Verdict::pass), Verdict::non_strict);
+  EXPECT_EQ(worst_step(Verdict::non_strict, Verdict::fail), Verdict::fail);
+}
+
+TEST(Requirements, EmbeddedListHasTheTraceabilityMatrix) {
+  const auto& l = known_requirements();
+  EXPECT_EQ(l.size(), 150u);
+  EXPECT_EQ(l.front().id, "SMB2-COMMON-01");
+  EXPECT_EQ(section_of("SMB2-FLUSH-01"), "SMB2-FLUSH");
+}
+
+TEST(Report, SummaryAndRequirementsAreFilled) {
+  ScenarioResult a;
+  a.id = "a";
+  a.requirements = {"SMB2-FLUSH-01"};
+  a.verdict = Verdict::fail;
+  ScenarioResult b;
+  b.id = "b";
+  b.requirements = {"SMB2-FLUSH-01", "SMB2-FLUSH-02"};
+  b.verdict = Verdict::pass;
+  auto rep = make_report("ref", "2024-01-01T00:00:00Z", 5, {a, b}, {});
+  EXPECT_EQ(rep["summary"]["fail"], 1);
+  EXPECT_EQ(rep["summary"]["pass"], 1);
+  EXPECT_EQ(rep["summary"]["ungraded"], 0);
+  EXPECT_EQ(rep["requirements"]["SMB2-FLUSH-01"]["verdict"], "fail");
+  EXPECT_EQ(rep["requirements"]["SMB2-FLUSH-02"]["verdict"], "pass");
+  EXPECT_EQ(rep["scenarios"][0]["matches_expectation"], false);
+}
+
+/** Writes files into a fresh temp dir for CLI tests. */
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    path = std::filesystem::temp_directory_path() / ("smbconform-test-" + std::to_string(::getpid()) + "-" +
+                                                     std::to_string(std::rand()));
+    std::filesystem::create_directories(path);
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(path / name) << text;
+    return (path / name).string();
+  }
+};
+
+const char* kEchoScenario = R"({"id": "echo-ok", "title": "t", "description": "d", "requirements": ["SMB2-COMMON-20"],
+  "spec": ["MS-SMB2 3.3.5.2"], "level": "MUST", "connections": {"A": {"connect": "negotiate"}},
+  "steps": [{ "send": "ECHO" }, { "expect": "ECHO" }]})";
+
+FakeServer::Handler echo_ok() {
+  return [](const proto::Request& req) -> std::optional<proto::Response> {
+    if (req.header.command == 0) return FakeServer::negotiate_response(req);
+    return FakeServer::reply(req, proto::EchoResponse{}, 0);
+  };
+}
+
+int cli(const std::vector<std::string>& args, std::string& out, std::string& err) {
+  std::ostringstream o, e;
+  int rc = run_cli("smbconform", args, o, e);
+  out = o.str();
+  err = e.str();
+  return rc;
+}
+
+TEST(Cli, PassWithoutExpectationsExitsZeroAndWritesTheReport) {
+  TempDir d;
+  FakeServer srv(echo_ok());
+  std::string file = d.write("echo-ok.json", kEchoScenario), out, err;
+  std::string report = (d.path / "r.json").string();
+  int rc = cli({"run", file, "--target", "smb://u:p@127.0.0.1:" + std::to_string(srv.port()) + "/share", "--json", report,
+                "--timeout-ms", "1000"},
+               out, err);
+  EXPECT_EQ(rc, 0) << out << err;
+  auto rep = nlohmann::json::parse(std::ifstream(report));
+  EXPECT_EQ(rep["summary"]["pass"], 1);
+  EXPECT_EQ(rep["target"], "smb://u@127.0.0.1:" + std::to_string(srv.port()) + "/share");  // never the password
+}
+
+TEST(Cli, UnexpectedPassExitsOne) {
+  TempDir d;
+  FakeServer srv(echo_ok());
+  std::string file = d.write("echo-ok.json", kEchoScenario), out, err;
+  std::string exp = d.write("exp.json", R"({"echo-ok": {"verdict": "fail", "reason": "known bug", "evidence": "x"}})");
+  int rc = cli({"run", file, "--target", "smb://u:p@127.0.0.1:" + std::to_string(srv.port()) + "/share", "--expect", exp},
+               out, err);
+  EXPECT_EQ(rc, 1) << out << err;
+  EXPECT_NE(out.find("UNEXPECTED"), std::string::npos) << out;
+}
+
+TEST(Cli, MalformedScenarioExitsTwoWithTheLocatedMessageAndSendsNothing) {
+  TempDir d;
+  FakeServer srv(echo_ok());
+  std::string text = kEchoScenario;
+  text.replace(text.find("\"send\": \"ECHO\""), 14, "\"send\": \"ECHOO\"");
+  std::string file = d.write("bad.json", text), out, err;
+  int rc = cli({"run", file, "--target", "smb://127.0.0.1:" + std::to_string(srv.port()) + "/share"}, out, err);
+  EXPECT_EQ(rc, 2);
+  EXPECT_EQ(err, file + ": step 1 (send ECHOO): field send: unknown command ECHOO (did you mean ECHO?)\n");
+  EXPECT_EQ(srv.accepted(), 0);
+}
+
+TEST(Cli, UsageErrorExitsTwo) {
+  std::string out, err;
+  EXPECT_EQ(cli({"run", "--bogus"}, out, err), 2);
+  EXPECT_EQ(cli({"run", "/nonexistent/path"}, out, err), 2);
+}
+
+}  // namespace
+}  // namespace smb::harness
