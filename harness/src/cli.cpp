@@ -210,6 +210,7 @@ int run_cli(const std::string& argv0, const std::vector<std::string>& args, std:
   }
   RunOptions ro;
   ro.timeout_ms = timeout_ms;
+  ro.prologue_timeout_ms = 2 * timeout_ms;  // the whole NEGOTIATE + SESSION_SETUP + TREE_CONNECT exchange
   std::string started = now_iso8601();
   auto t0 = std::chrono::steady_clock::now();
   auto results = run_all(scenarios, tgt, ro, jobs, [&](const ScenarioResult& r) {
@@ -218,6 +219,7 @@ int run_cli(const std::string& argv0, const std::vector<std::string>& args, std:
   });
   auto duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
   if (server) server->stop();
+  g_server_pid = -1;  // never signal a recycled pid later
   out << summary_text(results, expectations);
   if (!json_out.empty()) {
     std::ofstream f(json_out);

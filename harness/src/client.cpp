@@ -79,8 +79,15 @@ void Client::sign_message(std::span<std::uint8_t> message) const {
   security::sign(message, keys_.signing_key, signing_alg_);
 }
 
+bool Client::should_sign(std::uint16_t command) const {
+  // MS-SMB2 3.2.4.1.1: sign when Session.SigningRequired; on 3.1.1 a TREE_CONNECT of an
+  // authenticated (not guest/anonymous) session is always signed (3.2.4.2.4).
+  if (!has_signing_key()) return false;
+  return signs_ || (dialect_ == proto::kDialect311 && command == static_cast<std::uint16_t>(proto::Command::TREE_CONNECT));
+}
+
 Result<std::uint64_t> Client::send(proto::Header header, const proto::RequestBody& body, const SendOptions& opts) {
-  bool sign = opts.sign.value_or(signs_) && has_signing_key();
+  bool sign = opts.sign.value_or(should_sign(header.command)) && has_signing_key();
   if (opts.sign.value_or(false) && !has_signing_key()) sign = false;  // nothing to sign with
   if (sign) header.flags |= proto::SMB2_FLAGS_SIGNED;
   wire::Bytes msg = proto::encode_message(header, body);
@@ -101,7 +108,7 @@ Result<void> Client::send_compound(std::vector<proto::Header> headers, const std
                                    const std::vector<SendOptions>& opts) {
   std::vector<wire::Bytes> msgs;
   for (std::size_t i = 0; i < headers.size(); ++i) {
-    bool sign = opts[i].sign.value_or(signs_) && has_signing_key();
+    bool sign = opts[i].sign.value_or(should_sign(headers[i].command)) && has_signing_key();
     if (sign) headers[i].flags |= proto::SMB2_FLAGS_SIGNED;
     wire::Bytes m = proto::encode_message(headers[i], bodies[i]);
     bool last = i + 1 == headers.size();
@@ -218,7 +225,7 @@ bool Client::wait_closed(Deadline deadline, bool& got_data) {
 
 Result<Received> Client::exchange(proto::Header h, const proto::RequestBody& body, Deadline deadline,
                                   security::PreauthHash* preauth, wire::Bytes* sent_bytes) {
-  bool sign = signs_ && has_signing_key();
+  bool sign = should_sign(h.command);
   if (sign) h.flags |= proto::SMB2_FLAGS_SIGNED;
   wire::Bytes msg = proto::encode_message(h, body);
   if (sign) sign_message(msg);

@@ -234,7 +234,7 @@ void Run::set_conn_vars(Conn& c) {
 }
 
 std::string Run::prologue(Conn& c) {
-  Deadline d = deadline_in(std::chrono::milliseconds(std::max(opts_.prologue_timeout_ms, sc_.timeout_ms)));
+  Deadline d = deadline_in(std::chrono::milliseconds(opts_.prologue_timeout_ms));
   c.outstanding.clear();
   c.stash.clear();
   c.client.reset();
@@ -660,7 +660,8 @@ Grade Run::run_step(const ControlStep& s, StepResult& sr) {
     object = *reply;
   }
   if (object.is_null()) return failed("control state: no " + what + " in the server state");
-  for (const auto& [path, expected] : sel.value("fields", json::object()).items()) {
+  const json fields = sel.value("fields", json::object());  // keep alive: items() does not extend a temporary
+  for (const auto& [path, expected] : fields.items()) {
     auto actual = json_path(object, path);
     if (!actual) return failed("field " + path + ": expected " + expected.dump() + " vs actual <absent> in " + what);
     auto segs = parse_path(path);

@@ -9,6 +9,7 @@
 
 #include "harness/fake_server.hpp"
 #include "smbharness/cli.hpp"
+#include "smbharness/ref_server.hpp"
 
 namespace smb::harness {
 namespace {
@@ -140,6 +141,28 @@ TEST(Cli, UsageErrorExitsTwo) {
   std::string out, err;
   EXPECT_EQ(cli({"run", "--bogus"}, out, err), 2);
   EXPECT_EQ(cli({"run", "/nonexistent/path"}, out, err), 2);
+}
+
+}  // namespace
+}  // namespace smb::harness
+
+namespace smb::harness {
+namespace {
+
+// End to end against the built reference server (next to this test binary): the three FLUSH examples
+// encode MS-SMB2 3.3.5.11 / 2.2.18 expectations, so they must pass.
+TEST(Cli, RefTargetRunsTheFlushExamples) {
+  if (find_reference_server("").empty()) GTEST_SKIP() << "smbconform-server not built";
+  std::string dir = std::string(SMBCONFORM_SOURCE_DIR) + "/scenarios/flush/";
+  TempDir d;
+  std::string report = (d.path / "r.json").string(), out, err;
+  int rc = cli({"run", dir + "flush-write-access.json", dir + "flush-read-only.json", dir + "flush-stale-file-id.json",
+                "--target", "ref", "--expect", d.write("none.json", "{}"), "--json", report, "-j", "2"},
+               out, err);
+  EXPECT_EQ(rc, 0) << out << err;
+  auto rep = nlohmann::json::parse(std::ifstream(report));
+  EXPECT_EQ(rep["summary"]["pass"], 3) << out;
+  EXPECT_EQ(rep["requirements"]["SMB2-FLUSH-01"]["verdict"], "pass");
 }
 
 }  // namespace

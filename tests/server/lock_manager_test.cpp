@@ -184,7 +184,7 @@ TEST(LockModes, SharedLockOfOneOpenBlocksAnotherOpensExclusiveButNotShared) {
 // ---------------------------------------------------------------------------------------------
 // Unlock (MS-FSA 2.1.5.9)
 
-TEST(Unlock, MustMatchRangeAndOwnerExactly) {
+TEST(LockUnlock, MustMatchRangeAndOwnerExactly) {
   // SMB2-LOCK-06: F holds (100,100), G holds (500,10). Every one of these unlocks by F returns
   // STATUS_RANGE_NOT_LOCKED (2.1.5.9: offset, length and OwnerOpen must all match).
   LockManager m;
@@ -203,7 +203,7 @@ TEST(Unlock, MustMatchRangeAndOwnerExactly) {
   EXPECT_TRUE(m.locks().empty());
 }
 
-TEST(Unlock, DoubleSharedLockThenThreeUnlocks) {
+TEST(LockUnlock, DoubleSharedLockThenThreeUnlocks) {
   // SMB2-LOCK-08, MS-FSA 2.1.5.8 / 2.1.5.9: two identical shared locks; each unlock removes one.
   LockManager m;
   EXPECT_EQ(s(m.lock(F, 0, 10, kShared)), s(STATUS_SUCCESS));
@@ -214,7 +214,7 @@ TEST(Unlock, DoubleSharedLockThenThreeUnlocks) {
   EXPECT_EQ(s(m.unlock(F, 0, 10)), s(STATUS_RANGE_NOT_LOCKED));
 }
 
-TEST(Unlock, PrefersTheExclusiveLockAmongIdenticalRanges) {
+TEST(LockUnlock, PrefersTheExclusiveLockAmongIdenticalRanges) {
   // MS-FSA 2.1.5.9: the scan stops at the first matching exclusive lock ("If
   // (LockToRemove.ExclusiveLock == TRUE) then break"), so it is removed before a shared twin.
   LockManager m;
@@ -228,7 +228,7 @@ TEST(Unlock, PrefersTheExclusiveLockAmongIdenticalRanges) {
   EXPECT_EQ(s(m.lock(G, 0, 10, kShared)), s(STATUS_SUCCESS));
 }
 
-TEST(Unlock, WrappingRangeIsInvalidLockRange) {
+TEST(LockUnlock, WrappingRangeIsInvalidLockRange) {
   // SMB2-LOCK-17, MS-FSA 2.1.5.9 [Validation].
   LockManager m;
   EXPECT_EQ(s(m.unlock(F, kMax, 2)), s(STATUS_INVALID_LOCK_RANGE));
@@ -236,7 +236,7 @@ TEST(Unlock, WrappingRangeIsInvalidLockRange) {
   EXPECT_EQ(s(m.unlock(F, kMax, 1)), s(STATUS_SUCCESS));
 }
 
-TEST(Unlock, ZeroLengthLocksUnlockByExactMatch) {
+TEST(LockUnlock, ZeroLengthLocksUnlockByExactMatch) {
   // 2.1.5.9 matches LockOffset and LockLength exactly, zero lengths included.
   LockManager m;
   ASSERT_EQ(s(m.lock(F, 0, 0, kExcl)), s(STATUS_SUCCESS));

@@ -148,6 +148,7 @@ class Client {
   Result<Received> exchange(proto::Header h, const proto::RequestBody& body, Deadline deadline,
                             security::PreauthHash* preauth, wire::Bytes* sent_bytes);
   void verify(Received& r) const;
+  bool should_sign(std::uint16_t command) const;
 
   TcpTransport transport_;
   std::deque<Received> queue_;

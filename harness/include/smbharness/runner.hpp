@@ -21,7 +21,7 @@ namespace smb::harness {
 
 struct RunOptions {
   int timeout_ms = 5000;      ///< default per-step timeout when the scenario sets none
-  int prologue_timeout_ms = 10000;
+  int prologue_timeout_ms = 10000;  ///< deadline of one connection's whole prologue (and of $dir setup)
 };
 
 struct StepResult {

@@ -13,7 +13,7 @@
 //
 // How the server wires it (later step; all names below are in this header):
 //   * Owner of a lock (MS-FSA ByteRangeLock.OwnerOpen + LockKey):
-//       SMB2: LockOwner::for_smb2(open_uid)         -- LockKey is always 0 for SMB2 (MS-SMB2 <375>)
+//       SMB2: LockOwner::for_smb2(open_uid)         -- LockKey is always 0 for SMB2 (MS-SMB2 v84 <375>)
 //       SMB1: LockOwner::for_smb1(open_uid, pid)    -- LockKey = PID (MS-CIFS 3.3.5.30: locks are
 //                                                     owned by (FID, PID))
 //     `open_uid` must identify the open uniquely on the server (e.g. Open.DurableFileId for SMB2);
@@ -33,6 +33,12 @@
 //     CANCEL (3.3.5.16) -> cancel_waiter(id) -> cb(STATUS_CANCELLED).
 //   * READ / WRITE (3.3.5.12 / 3.3.5.13, MS-FSA 2.1.5.3 / 2.1.5.4): check_read / check_write with
 //     the SMB2 owner (SMB1: the request's PID); a non-SUCCESS result is the READ/WRITE status.
+//     SMB1 ambiguity: MS-CIFS 3.3.5.15 says locks block I/O "by other clients or PIDs from the same
+//     client", while 2.2.4.32 says any process using the same FID has access. The table follows
+//     MS-FSA 2.1.4.10 (OwnerOpen and LockKey compared), i.e. the first reading when the handler
+//     passes the request's PID.
+//   * lock_all is fail-immediately only. A multi-element request whose later element is blocking
+//     (Windows checks only the first element's flag, <373>) needs the handler to split it.
 //   * CLOSE (3.3.4.17, MS-FSA 2.1.5.5): release_all(owner) -- cancels the open's waiters
 //     (STATUS_CANCELLED) and drops all its locks (all PIDs for SMB1), then grants waiters that the
 //     release unblocked. SMB1 PROCESS_EXIT: release_all(owner, ReleaseScope::owner).
@@ -141,6 +147,8 @@ struct LockWaiterInfo {
 /**
  * The byte-range lock list of one stream (MS-FSA Open.Stream.ByteRangeLockList) plus the queue of
  * blocking lock requests waiting on it. See the file comment for threading and wiring.
+ * Destroying the table drops queued waiters without invoking their callbacks (the server cancels
+ * them through release_all() when each open closes, so none are left when the file object dies).
  */
 class LockManager {
  public:

@@ -115,6 +115,10 @@ HandlerResult file_info(RequestContext& ctx, const proto::QueryInfoRequest& req,
     }
     case f::FileNameInformation::info_class:
       return fit(f::encode_info(f::FileNameInformation{smb_name(open.path)}), req.output_buffer_length, 4);
+    case 21:
+      // FileAlternateNameInformation: no 8.3 short names are generated, and MS-FSA 2.1.5.12.3 fails
+      // the query with STATUS_OBJECT_NAME_NOT_FOUND when the file has none.
+      return status::STATUS_OBJECT_NAME_NOT_FOUND;
     default:
       (void)ctx;
       return status::STATUS_INVALID_INFO_CLASS;  // MS-FSA 2.1.5.12: unsupported class
