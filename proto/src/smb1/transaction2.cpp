@@ -6,16 +6,21 @@
 namespace smb::proto::smb1 {
 namespace {
 
-// Pad1, Trans2_Parameters, Pad2, Trans2_Data, each block aligned to 4 from the header start
-// (MS-CIFS 2.2.4.46.1 Pad1/Pad2). Patches the Offset/Count words at the given indices.
+// Pad1, Trans2_Parameters, Pad2, Trans2_Data: each non-empty block aligned to 4 from the header
+// start (MS-CIFS 2.2.4.46.1 Pad1/Pad2); an empty block gets no pad and Offset 0 (its offset is
+// meaningless with a zero count). Patches the Offset words at the given indices.
 void write_blocks(wire::Writer& w, const wire::Bytes& params, const wire::Bytes& data, std::size_t param_offset_at,
                   std::size_t data_offset_at) {
-  w.align(4);
-  w.patch_u16(param_offset_at, static_cast<std::uint16_t>(params.empty() ? 0 : w.offset()));
-  w.bytes(params);
-  w.align(4);
-  w.patch_u16(data_offset_at, static_cast<std::uint16_t>(data.empty() ? 0 : w.offset()));
-  w.bytes(data);
+  if (!params.empty()) {
+    w.align(4);
+    w.patch_u16(param_offset_at, static_cast<std::uint16_t>(w.offset()));
+    w.bytes(params);
+  }
+  if (!data.empty()) {
+    w.align(4);
+    w.patch_u16(data_offset_at, static_cast<std::uint16_t>(w.offset()));
+    w.bytes(data);
+  }
 }
 
 // A non-empty block [offset, offset+count) must lie inside the Bytes of this block.
