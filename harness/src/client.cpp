@@ -144,7 +144,10 @@ void Client::verify(Received& r) const {
     r.signature = Received::Signature::unsigned_;
     return;
   }
-  if (keys_.signing_key.empty()) {
+  // MS-SMB2 3.2.5.1.3: the client looks the session up by the response's SessionId and verifies with that
+  // session's key. A response naming a session this connection does not have (e.g. the answer to a request sent
+  // with a never-issued SessionId) has no key to check against, so its signature is not graded.
+  if (keys_.signing_key.empty() || r.header.session_id != session_id_) {
     r.signature = Received::Signature::unchecked;
     return;
   }

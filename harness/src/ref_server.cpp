@@ -5,7 +5,10 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <sys/prctl.h>
+
 #include <boost/process.hpp>
+#include <boost/process/extend.hpp>
 #include <chrono>
 #include <random>
 #include <thread>
@@ -18,6 +21,8 @@ struct RefServer::Impl {
   bp::pipe out;
   bp::child child;
 };
+
+std::map<std::string, std::string> builtin_reference_flags() { return {{"spec_revision", "v85"}}; }
 
 std::filesystem::path find_reference_server(const std::filesystem::path& argv0) {
   std::error_code ec;
@@ -55,14 +60,24 @@ std::unique_ptr<RefServer> RefServer::start(const std::filesystem::path& binary,
   t.is_reference = true;
   t.control_path = (s->temp_dir_ / "control.sock").string();
   t.share_root = s->temp_dir_ / "share";
-  t.flags = {{"spec_revision", "v84"}, {"flush_pipe", "wait"}};
+  // Only what is true of smbconform-server (keep in step with ci/targets/ref.json; a test compares them):
+  // handlers/flush.cpp implements the v85 rule (MS-SMB2 3.3.5.11: IsReplayEligible reset only for non-persistent
+  // opens); there are no named-pipe endpoints on IPC$, so no flush_pipe / pipe_endpoint flag.
+  t.flags = builtin_reference_flags();
   s->impl_ = std::make_unique<Impl>();
+  const pid_t parent = ::getpid();
   try {
     s->impl_->child = bp::child(binary.string(), "--listen", "127.0.0.1:0", "--share",
                                 "share=" + (s->temp_dir_ / "share").string(), "--share",
                                 "guest=" + (s->temp_dir_ / "guest").string(), "--user", "alice:alice-pass-1", "--user",
                                 "bob:bob-pass-2", "--guest", "--control", t.control_path, bp::std_out > s->impl_->out,
-                                bp::std_err > (s->temp_dir_ / "server.log"), bp::std_in < bp::null);
+                                bp::std_err > (s->temp_dir_ / "server.log"), bp::std_in < bp::null,
+                                bp::extend::on_exec_setup = [parent](auto&) {
+                                  // Watchdog: the server gets SIGTERM when the runner dies, however it dies
+                                  // (also SIGKILL); if the runner is already gone, exit at once.
+                                  ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+                                  if (::getppid() != parent) ::_exit(1);
+                                });
   } catch (const std::exception& e) {
     error = std::string("cannot start reference server: ") + e.what();
     return nullptr;

@@ -1,6 +1,8 @@
 // JSON report, console lines, per-section summary, requirement roll-up and expectation files.
 #include "smbharness/report.hpp"
 
+#include "smbharness/grading.hpp"
+
 #include <algorithm>
 #include <fstream>
 #include <set>
@@ -130,6 +132,7 @@ json make_report(const std::string& target, const std::string& started, std::int
     rq[id] = {{"verdict", to_string(requirement_verdict(vs))}, {"scenarios", ids}};
   }
   rep["requirements"] = rq;
+  rep["score"] = score(rep);
   return rep;
 }
 

@@ -23,6 +23,8 @@ struct Outstanding {
   std::uint64_t message_id;
   std::string command;
   std::string name;
+  Clock::time_point sent_at = Clock::now();
+  bool interim_seen = false;  ///< an interim response was consumed by an `"interim": "only"` step
 };
 
 struct Conn {
@@ -85,9 +87,27 @@ std::optional<std::string> match_status(const json& expected, NtStatus actual) {
   return std::nullopt;
 }
 
+/** Spec name of a wire Command code, or its hex spelling for a code MS-SMB2 2.2.1 does not define. */
+std::string command_name(std::uint16_t code) {
+  std::string_view n = proto::to_string(static_cast<proto::Command>(code));
+  if (!n.empty()) return std::string(n);
+  char b[16];
+  std::snprintf(b, sizeof b, "0x%04x", code);
+  return b;
+}
+
+/** `offered` narrowed to the dialects the target profile says the server speaks (all of `offered` when unstated). */
+std::vector<std::uint16_t> narrow_dialects(const std::vector<std::uint16_t>& offered, const Target& t) {
+  if (t.dialects.empty()) return offered;
+  std::vector<std::uint16_t> out;
+  for (auto d : offered)
+    if (std::find(t.dialects.begin(), t.dialects.end(), d) != t.dialects.end()) out.push_back(d);
+  return out;
+}
+
 json received_json(const Received& r) {
   json j;
-  j["command"] = r.body ? body_name(*r.body) : std::string(proto::to_string(static_cast<proto::Command>(r.header.command)));
+  j["command"] = r.body ? body_name(*r.body) : command_name(r.header.command);
   j["status"] = to_string(r.header.nt_status());
   j["header"] = proto::to_json_value(r.header);
   if (r.body) j["body"] = to_json(*r.body);
@@ -97,9 +117,7 @@ json received_json(const Received& r) {
 }
 
 std::string describe(const Received& r) {
-  std::string cmd = proto::to_string(static_cast<proto::Command>(r.header.command)).data();
-  if (cmd.empty()) cmd = hex_u32(r.header.command);
-  return cmd + " " + (r.header.is_response() ? "response" : "message") + " " + to_string(r.header.nt_status()) +
+  return command_name(r.header.command) + " " + (r.header.is_response() ? "response" : "message") + " " + to_string(r.header.nt_status()) +
          " (MessageId " + std::to_string(r.header.message_id) + ")";
 }
 
@@ -185,6 +203,18 @@ class Run {
   std::optional<Grade> check_outcome(const Outcome& o, const std::string& response, const Received& r,
                                      const std::string& req_command, bool is_unsolicited);
   Grade apply_captures(const std::map<std::string, std::string>& capture, const Received& r);
+  /** nullopt when `at` is inside the step's timing window; else the located mismatch. */
+  std::optional<Grade> check_timing(const std::optional<Timing>& t, Clock::time_point reference_default,
+                                    Clock::time_point at);
+  /** The step deadline, extended so that a max_ms window is never cut short by the default step timeout. */
+  Deadline timed_deadline(const StepInfo& i, const std::optional<Timing>& t, Clock::time_point reference_default) const {
+    Deadline d = step_deadline(i);
+    if (t && t->max_ms && !i.timeout_ms) {
+      Clock::time_point ref = t->since.empty() ? reference_default : marks_.at(t->since);
+      d = std::max(d, ref + std::chrono::milliseconds(*t->max_ms + 1000));
+    }
+    return d;
+  }
 
   Grade run_step(const SendStep& s, StepResult& sr);
   Grade run_step(const CompoundStep& s, StepResult& sr);
@@ -208,6 +238,7 @@ class Run {
   Variables vars_;
   std::map<std::string, Conn> conns_;
   std::string dir_;
+  std::map<std::string, Clock::time_point> marks_;  ///< named sends and `mark`s (timing reference points)
 };
 
 Account Run::account_for(const std::string& name) const {
@@ -245,7 +276,7 @@ std::string Run::prologue(Conn& c) {
   set_conn_vars(c);
   if (c.spec.connect == ConnectionSpec::Connect::manual) return "";
   NegotiateOptions no;
-  no.dialects = c.spec.dialects;
+  no.dialects = narrow_dialects(c.spec.dialects, target_);
   no.security_mode = c.spec.signing == ConnectionSpec::Signing::required ? (kSigningEnabled | kSigningRequired)
                      : c.spec.signing == ConnectionSpec::Signing::none   ? 0
                                                                          : kSigningEnabled;
@@ -279,9 +310,11 @@ std::string Run::setup_dir() {
   dir_ = "smbconform-" + sc_.id + "-" + suffix;
   vars_.set("dir", dir_);
   Deadline d = deadline_in(std::chrono::milliseconds(opts_.prologue_timeout_ms));
-  auto cl = Client::connect(target_.host, target_.port, d);
+  auto cl = Client::connect(target_.host, target_.port, d, res_.capture.get(), "_setup");
   if (!cl) return "$dir setup: connect failed: " + cl.error().message();
-  if (auto n = cl->negotiate({}, d); !n) return "$dir setup: NEGOTIATE failed: " + n.error().message();
+  NegotiateOptions no;
+  no.dialects = narrow_dialects(no.dialects, target_);
+  if (auto n = cl->negotiate(no, d); !n) return "$dir setup: NEGOTIATE failed: " + n.error().message();
   if (auto s = cl->session_setup(account_for("user"), d); !s) return "$dir setup: SESSION_SETUP failed: " + s.error().message();
   if (auto t = cl->tree_connect(unc(target_.share), d); !t) return "$dir setup: TREE_CONNECT failed: " + t.error().message();
   proto::CreateRequest cr;
@@ -315,7 +348,7 @@ void Run::cleanup_dir() {
   }
   // External target: best effort, delete the (hopefully empty) directory with DELETE_ON_CLOSE.
   Deadline d = deadline_in(std::chrono::milliseconds(opts_.prologue_timeout_ms));
-  auto cl = Client::connect(target_.host, target_.port, d);
+  auto cl = Client::connect(target_.host, target_.port, d, res_.capture.get(), "_cleanup");
   if (!cl || !cl->negotiate({}, d) || !cl->session_setup(account_for("user"), d) || !cl->tree_connect(unc(target_.share), d))
     return;
   proto::CreateRequest cr;
@@ -371,11 +404,15 @@ Grade Run::run_step(const SendStep& s, StepResult& sr) {
   SendOptions so;
   if (auto g = build_request(s.send, c, h, body, so, nullptr); g.verdict != Verdict::pass) return g;
   auto id = c.client->send(h, body, so);
+  if (!so.patches.empty()) res_.capture->mark_last_sent_malformed(c.spec.name);
   sr.sent.push_back({{"command", s.send.command}, {"header", proto::to_json_value(h)}, {"body", to_json(body)},
                      {"hex", wire::to_hex(c.client->last_sent())}});
   if (!id) return failed("send failed: " + id.error().message());
   if (s.send.command != "CANCEL") c.outstanding.push_back({*id, s.send.command, s.send.name});
-  if (!s.send.name.empty()) vars_.set(s.send.name, json{{"message_id", *id}});
+  if (!s.send.name.empty()) {
+    vars_.set(s.send.name, json{{"message_id", *id}});
+    marks_[s.send.name] = Clock::now();
+  }
   return ok();
 }
 
@@ -397,13 +434,18 @@ Grade Run::run_step(const CompoundStep& s, StepResult& sr) {
     sos.push_back(so);
   }
   auto r = c.client->send_compound(hs, bodies, sos);
+  if (std::any_of(sos.begin(), sos.end(), [](const SendOptions& o) { return !o.patches.empty(); }))
+    res_.capture->mark_last_sent_malformed(c.spec.name);
   for (std::size_t i = 0; i < hs.size(); ++i)
     sr.sent.push_back({{"command", s.members[i].command}, {"header", proto::to_json_value(hs[i])}, {"body", to_json(bodies[i])}});
   if (!sr.sent.empty()) sr.sent.back()["hex"] = wire::to_hex(c.client->last_sent());
   if (!r) return failed("send failed: " + r.error().message());
   for (std::size_t i = 0; i < hs.size(); ++i) {
     c.outstanding.push_back({hs[i].message_id, s.members[i].command, s.members[i].name});
-    if (!s.members[i].name.empty()) vars_.set(s.members[i].name, json{{"message_id", hs[i].message_id}});
+    if (!s.members[i].name.empty()) {
+      vars_.set(s.members[i].name, json{{"message_id", hs[i].message_id}});
+      marks_[s.members[i].name] = Clock::now();
+    }
   }
   return ok();
 }
@@ -413,6 +455,7 @@ Grade Run::run_step(const SendRawStep& s, StepResult& sr) {
   if (!c.client || !c.client->is_open()) return failed("connection " + c.spec.name + " is closed");
   auto bytes = *wire::from_hex(s.hex);
   auto r = c.client->send_raw(bytes, s.framed, step_deadline(s.info));
+  res_.capture->mark_last_sent_malformed(c.spec.name);  // send_raw exists for malformed input (README §6.3)
   sr.sent.push_back({{"raw", true}, {"framed", s.framed}, {"hex", wire::to_hex(bytes)}});
   if (!r) return failed("send failed: " + r.error().message());
   // A raw SMB2 message of at least 64 bytes is an outstanding request (MessageId at 0x18).
@@ -420,7 +463,7 @@ Grade Run::run_step(const SendRawStep& s, StepResult& sr) {
   if (bytes.size() >= base + 64 && bytes[base] == 0xFE) {
     wire::Reader rd(wire::ByteView(bytes).subspan(base));
     if (auto h = proto::decode_header(rd))
-      c.outstanding.push_back({h->message_id, std::string(proto::to_string(static_cast<proto::Command>(h->command))), ""});
+      c.outstanding.push_back({h->message_id, command_name(h->command), ""});
   }
   return ok();
 }
@@ -484,6 +527,21 @@ Grade Run::apply_captures(const std::map<std::string, std::string>& capture, con
   return ok();
 }
 
+std::optional<Grade> Run::check_timing(const std::optional<Timing>& t, Clock::time_point reference_default,
+                                       Clock::time_point at) {
+  if (!t) return std::nullopt;
+  Clock::time_point ref = t->since.empty() ? reference_default : marks_.at(t->since);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(at - ref).count();
+  std::string from = t->since.empty() ? "the request" : t->since;
+  if (t->min_ms && ms < *t->min_ms)
+    return failed("timing: expected no earlier than " + std::to_string(*t->min_ms) + " ms after " + from + " vs actual " +
+                  std::to_string(ms) + " ms");
+  if (t->max_ms && ms > *t->max_ms)
+    return failed("timing: expected no later than " + std::to_string(*t->max_ms) + " ms after " + from + " vs actual " +
+                  std::to_string(ms) + " ms");
+  return std::nullopt;
+}
+
 Grade Run::run_step(const ExpectStep& s, StepResult& sr) {
   Conn& c = *conn(s.info.connection);
   if (!c.client) return failed("connection " + c.spec.name + " is closed");
@@ -495,17 +553,33 @@ Grade Run::run_step(const ExpectStep& s, StepResult& sr) {
     return ungraded("no outstanding request on connection " + c.spec.name);
   }
   Outstanding req = *it;
-  Deadline d = step_deadline(s.info);
-  bool saw_interim = false;
+  Deadline d = timed_deadline(s.info, s.timing, req.sent_at);
+  long long window_ms = s.info.timeout_ms.value_or(sc_.timeout_ms);
+  if (d > step_deadline(s.info)) window_ms = std::chrono::duration_cast<std::chrono::milliseconds>(d - Clock::now()).count();
+  bool saw_interim = req.interim_seen;
+  auto disconnect_outcome = std::find_if(s.outcomes.begin(), s.outcomes.end(), [](const Outcome& o) { return o.disconnect; });
   for (;;) {
     auto r = next_message(c, d, [&](const Received& m) { return m.header.message_id == req.message_id && m.header.is_response(); }, sr);
     if (!r) {
+      if (r.error() == errc::closed && disconnect_outcome != s.outcomes.end()) {
+        // An outcome of the Autobahn list: "the server MAY disconnect" (e.g. MS-SMB2 3.3.5.2.4, 3.3.5.2.6).
+        c.client->close();
+        c.outstanding.clear();
+        c.stash.clear();
+        std::size_t n = static_cast<std::size_t>(disconnect_outcome - s.outcomes.begin()) + 1;
+        Grade g{disconnect_outcome->verdict, disconnect_outcome->note};
+        if (g.verdict == Verdict::fail)
+          g.detail = "matched outcome " + std::to_string(n) + " (disconnect, verdict fail)" + (g.detail.empty() ? "" : ": " + g.detail);
+        return g;
+      }
       if (r.error() == errc::timeout)
         return failed("no " + s.response + " response to MessageId " + std::to_string(req.message_id) + " within " +
-                      std::to_string(s.info.timeout_ms.value_or(sc_.timeout_ms)) + " ms");
+                      std::to_string(window_ms) + " ms");
       if (r.error() == errc::closed) return failed("connection closed by the server while waiting for the " + s.response + " response");
       return failed("receive failed: " + r.error().message());
     }
+    // MS-SMB2 3.2.5.1.3: the signature is checked with the key of the session the response names; the client
+    // marks it unchecked when it knows no such session (R7).
     if (r->signature == Received::Signature::invalid) return failed("bad signature on " + describe(*r) + " (MS-SMB2 3.2.5.1.3)");
     bool interim = r->header.is_async() && r->header.nt_status() == status::STATUS_PENDING;
     if (interim) {
@@ -514,15 +588,29 @@ Grade Run::run_step(const ExpectStep& s, StepResult& sr) {
       saw_interim = true;
       if (!s.interim_capture.empty()) vars_.set(s.interim_capture, r->header.async_id);
       if (!req.name.empty()) vars_.set(req.name, json{{"message_id", req.message_id}, {"async_id", r->header.async_id}});
+      if (s.interim == ExpectStep::Interim::only) {
+        // The request stays outstanding: a later expect step takes its final response.
+        auto o = std::find_if(c.outstanding.begin(), c.outstanding.end(), [&](const auto& x) { return x.message_id == req.message_id; });
+        o->interim_seen = true;
+        return apply_captures(s.capture, *r);
+      }
       continue;
     }
+    if (s.interim == ExpectStep::Interim::only)
+      return failed("expected an interim STATUS_PENDING response (MS-SMB2 3.3.4.2) vs actual final response " + describe(*r));
     if (s.interim == ExpectStep::Interim::yes && !saw_interim)
       return failed("expected an interim STATUS_PENDING response (MS-SMB2 3.3.4.2) before the final one, got " + describe(*r));
     c.outstanding.erase(std::find_if(c.outstanding.begin(), c.outstanding.end(),
                                      [&](const auto& o) { return o.message_id == req.message_id; }));
+    if (!s.mark.empty()) marks_[s.mark] = r->at;
+    if (auto tg = check_timing(s.timing, req.sent_at, r->at)) return *tg;
     // The Autobahn model: the first matching outcome gives the verdict; none = fail with the first mismatch.
     std::optional<Grade> first_mismatch;
     for (std::size_t i = 0; i < s.outcomes.size(); ++i) {
+      if (s.outcomes[i].disconnect) {
+        if (!first_mismatch) first_mismatch = failed("expected the server to disconnect vs actual " + describe(*r));
+        continue;
+      }
       auto mismatch = check_outcome(s.outcomes[i], s.response, *r, req.command, false);
       if (mismatch && mismatch->verdict == Verdict::ungraded) return *mismatch;
       if (mismatch) {
@@ -546,7 +634,7 @@ Grade Run::run_step(const ExpectStep& s, StepResult& sr) {
 Grade Run::run_step(const ExpectUnsolicitedStep& s, StepResult& sr) {
   Conn& c = *conn(s.info.connection);
   if (!c.client) return failed("connection " + c.spec.name + " is closed");
-  auto r = next_message(c, step_deadline(s.info),
+  auto r = next_message(c, timed_deadline(s.info, s.timing, Clock::now()),
                         [](const Received& m) { return m.header.message_id == proto::kUnsolicitedMessageId; }, sr);
   if (!r) {
     if (r.error() == errc::timeout)
@@ -554,6 +642,8 @@ Grade Run::run_step(const ExpectUnsolicitedStep& s, StepResult& sr) {
                     std::to_string(s.info.timeout_ms.value_or(sc_.timeout_ms)) + " ms");
     return failed("receive failed: " + r.error().message());
   }
+  if (!s.mark.empty()) marks_[s.mark] = r->at;
+  if (auto tg = check_timing(s.timing, Clock::now(), r->at)) return *tg;
   if (auto m = check_outcome(s.outcome, s.response, *r, s.response, true)) return *m;
   if (r->body && !body_is(s.response, *r->body))
     return failed("body: expected a " + s.response + " notification vs actual " + body_name(*r->body));
@@ -766,6 +856,13 @@ std::string unsupported_reason(const Scenario& sc, const Target& target) {
     if (a == "user2" && !target.user2) return "needs account user2 (--user2)";
     if (a == "guest" && !target.guest_share && !target.is_reference) return "needs guest access (--guest-share)";
   }
+  for (const auto& c : sc.connections)
+    if (!c.dialects.empty() && narrow_dialects(c.dialects, target).empty())
+      return "the target profile speaks none of the dialects connection " + c.name + " offers";
+  if (!target.capabilities.empty())
+    for (const auto& cap : sc.requires_.capabilities)
+      if (std::find(target.capabilities.begin(), target.capabilities.end(), cap) == target.capabilities.end())
+        return "the target profile does not list capability " + cap;
   for (const auto& [k, v] : sc.requires_.target_flags) {
     auto it = target.flags.find(k);
     if (it == target.flags.end()) return "target profile has no flag " + k;

@@ -126,6 +126,34 @@ class Loader {
   const LoaderOptions& opts_;
   std::set<std::string> defined_;
   std::set<std::string> request_names_;
+  std::set<std::string> marks_;  ///< reference times for `since`: named sends and `mark`s
+
+  /** "min_ms"/"max_ms"/"since" of an expect step (scenarios/README.md §6.4 timing). */
+  std::optional<Timing> parse_timing(const json& s, const std::string& where, bool since_required) const {
+    if (!s.contains("min_ms") && !s.contains("max_ms") && !s.contains("since")) return std::nullopt;
+    Timing t;
+    if (s.contains("min_ms")) {
+      const json& v = s["min_ms"];
+      if (!v.is_number_integer() || v.get<std::int64_t>() < 0) fail(where, "min_ms", "expected a non-negative integer");
+      t.min_ms = static_cast<int>(v.get<std::int64_t>());
+    }
+    if (s.contains("max_ms")) t.max_ms = positive_int(s["max_ms"], where, "max_ms");
+    if (!t.min_ms && !t.max_ms) fail(where, "since", "since needs min_ms or max_ms");
+    if (t.min_ms && t.max_ms && *t.min_ms > *t.max_ms) fail(where, "min_ms", "min_ms is greater than max_ms");
+    if (s.contains("since")) {
+      t.since = var_name(s["since"], where, "since");
+      if (!marks_.count(t.since)) fail(where, "since", "no earlier send name or mark \"" + t.since + "\"");
+    } else if (since_required) {
+      fail(where, "since", "missing (min_ms/max_ms of an unsolicited message need a reference time)");
+    }
+    return t;
+  }
+  std::string parse_mark(const json& s, const std::string& where) {
+    if (!s.contains("mark")) return "";
+    std::string m = var_name(s["mark"], where, "mark");
+    marks_.insert(m);
+    return m;
+  }
   std::set<std::string> connections_;
   std::string default_connection_;
   mutable bool uses_dir_ = false;
@@ -210,6 +238,7 @@ std::vector<Flat> Loader::expand(const json& steps, const std::string& pointer, 
       if (st.contains("capture") && st["capture"].is_object())
         for (const auto& [k, _] : st["capture"].items()) locals.insert(k);
       if (st.contains("name") && st["name"].is_string()) locals.insert(st["name"].get<std::string>());
+      if (st.contains("mark") && st["mark"].is_string()) locals.insert(st["mark"].get<std::string>());
       if (st.contains("interim_capture") && st["interim_capture"].is_string()) locals.insert(st["interim_capture"].get<std::string>());
       if (st.contains("compound") && st["compound"].is_array())
         for (const auto& m : st["compound"]) collect(m);
@@ -238,6 +267,9 @@ std::vector<Flat> Loader::expand(const json& steps, const std::string& pointer, 
         c["name"] = renames[c["name"].get<std::string>()];
       if (c.contains("request") && c["request"].is_string() && renames.count(c["request"].get<std::string>()))
         c["request"] = renames[c["request"].get<std::string>()];
+      for (const char* key : {"mark", "since"})
+        if (c.contains(key) && c[key].is_string() && renames.count(c[key].get<std::string>()))
+          c[key] = renames[c[key].get<std::string>()];
       if (c.contains("interim_capture") && c["interim_capture"].is_string() &&
           renames.count(c["interim_capture"].get<std::string>()))
         c["interim_capture"] = renames[c["interim_capture"].get<std::string>()];
@@ -318,6 +350,13 @@ SendSpec Loader::parse_send(const json& s, const std::string& where, const std::
 Outcome Loader::parse_outcome(const json& o, const std::string& response, const std::string& where,
                               const std::string& prefix, bool explicit_verdict) {
   Outcome out;
+  if (o.contains("disconnect")) {
+    if (!explicit_verdict) fail(where, prefix + "disconnect", "only an entry of outcomes can be a disconnect");
+    if (o["disconnect"] != true) fail(where, prefix + "disconnect", "expected true");
+    if (o.contains("status") || o.contains("fields"))
+      fail(where, prefix + "disconnect", "a disconnect outcome has no status or fields");
+    out.disconnect = true;
+  }
   if (o.contains("status")) {
     out.status = o["status"];
     check_status(out.status, where, prefix + "status");
@@ -397,6 +436,7 @@ Step Loader::parse_step(const Flat& f) {
     if (!st.send.name.empty()) {
       defined_.insert(st.send.name);
       request_names_.insert(st.send.name);
+      marks_.insert(st.send.name);
     }
     return st;
   }
@@ -414,6 +454,7 @@ Step Loader::parse_step(const Flat& f) {
       if (!m.name.empty()) {
         defined_.insert(m.name);
         request_names_.insert(m.name);
+        marks_.insert(m.name);
       }
     return st;
   }
@@ -430,7 +471,7 @@ Step Loader::parse_step(const Flat& f) {
   }
   if (kind == "expect") {
     check_keys(s, {"expect", "request", "status", "fields", "capture", "outcomes", "interim", "interim_capture", "on",
-                   "timeout_ms", "comment"},
+                   "timeout_ms", "comment", "min_ms", "max_ms", "since", "mark"},
                where, "");
     ExpectStep st;
     st.info = info;
@@ -454,7 +495,7 @@ Step Loader::parse_step(const Flat& f) {
         const json& o = s["outcomes"][i];
         std::string prefix = "outcomes[" + std::to_string(i) + "].";
         if (!o.is_object()) fail(where, "outcomes[" + std::to_string(i) + "]", "expected an object");
-        check_keys(o, {"status", "fields", "verdict", "note"}, where, prefix);
+        check_keys(o, {"status", "fields", "verdict", "note", "disconnect"}, where, prefix);
         st.outcomes.push_back(parse_outcome(o, st.response, where, prefix, true));
       }
     } else {
@@ -468,10 +509,23 @@ Step Loader::parse_step(const Flat& f) {
         st.interim = ExpectStep::Interim::no;
       } else if (v == "optional") {
         st.interim = ExpectStep::Interim::optional;
+      } else if (v == "only") {
+        st.interim = ExpectStep::Interim::only;
       } else {
-        fail(where, "interim", "expected true, false or \"optional\"");
+        fail(where, "interim", "expected true, false, \"optional\" or \"only\"");
       }
     }
+    if (st.interim == ExpectStep::Interim::only) {
+      // The step ends at the interim response (MS-SMB2 3.3.4.2); what the final response must be is a later step's job.
+      for (const char* k : {"status", "fields", "outcomes", "min_ms", "max_ms", "mark"})
+        if (s.contains(k)) fail(where, k, "not allowed with \"interim\": \"only\" (expect the final response in a later step)");
+      if (s.contains("capture"))
+        for (const auto& [var, path] : s["capture"].items())
+          if (!path.is_string() || path.get<std::string>().rfind("header.", 0) != 0)
+            fail(where, "capture." + var, "with \"interim\": \"only\" only header fields of the interim response can be captured");
+    }
+    st.timing = parse_timing(s, where, false);
+    st.mark = parse_mark(s, where);
     if (s.contains("interim_capture")) {
       st.interim_capture = var_name(s["interim_capture"], where, "interim_capture");
       defined_.insert(st.interim_capture);
@@ -481,7 +535,9 @@ Step Loader::parse_step(const Flat& f) {
     return st;
   }
   if (kind == "expect_unsolicited") {
-    check_keys(s, {"expect_unsolicited", "status", "fields", "capture", "on", "timeout_ms", "comment"}, where, "");
+    check_keys(s, {"expect_unsolicited", "status", "fields", "capture", "on", "timeout_ms", "comment", "min_ms", "max_ms",
+                   "since", "mark"},
+               where, "");
     ExpectUnsolicitedStep st;
     st.info = info;
     if (!s["expect_unsolicited"].is_string()) fail(where, "expect_unsolicited", "expected a response name");
@@ -491,6 +547,8 @@ Step Loader::parse_step(const Flat& f) {
     st.outcome = parse_outcome(s, st.response, where, "", false);
     if (s.contains("capture")) st.capture = parse_capture(s["capture"], st.response, where, false);
     for (const auto& [v, _] : st.capture) defined_.insert(v);
+    st.timing = parse_timing(s, where, true);
+    st.mark = parse_mark(s, where);
     return st;
   }
   if (kind == "expect_nothing") {

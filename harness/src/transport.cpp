@@ -141,7 +141,12 @@ Result<void> TcpTransport::send_bytes(wire::ByteView bytes, Deadline deadline) {
   // Record the payload as a capture tool would see it: strip a well-formed stream header if present.
   wire::ByteView payload;
   auto consumed = proto::parse_frame(bytes, payload);
-  record(CaptureRecord::Direction::sent, consumed && *consumed == bytes.size() ? payload : bytes);
+  if (consumed && *consumed == bytes.size()) {
+    record(CaptureRecord::Direction::sent, payload);
+  } else {
+    record(CaptureRecord::Direction::sent, bytes);
+    if (capture_ != nullptr) capture_->mark_last_sent_wire_exact(connection_);
+  }
   return write_all(bytes, deadline);
 }
 

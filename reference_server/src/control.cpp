@@ -3,6 +3,9 @@
 
 #include <chrono>
 
+#include "smbserver/lock_hooks.hpp"
+#include "smbserver/oplock.hpp"
+
 namespace smb::server {
 namespace {
 
@@ -47,6 +50,7 @@ json open_to_json(const Server& s, const Open& o) {
               {"oplock_state", oplock_state_name(o.oplock_state)},
               {"oplock_timeout_ms", timeout},
               {"lock_count", o.lock_count},
+              {"locks", held_locks_json(o)},  // held byte ranges (lock_hooks.hpp)
               {"lock_sequence_array", std::move(locks)},
               {"is_durable", o.is_durable},
               {"is_resilient", o.is_resilient},
@@ -179,6 +183,17 @@ json handle_control(Server& s, std::string_view line) {
       std::string err;
       Share* sh = share_arg(s, req, err);
       if (!sh) return error(err);
+      if (req.value("operation", std::string()) == "oplock_ack") {
+        // SMB2-OPLK-17 hook (oplock.hpp): the object store rejects the next `count` oplock acknowledgments.
+        if (!req.contains("status") || !req["status"].is_string()) return error("missing string field \"status\"");
+        auto st = status_from_string(req["status"].get<std::string>());
+        if (!st || st->is_success()) return error("status must be an error status");
+        int count = req.value("count", 1);
+        if (count == 0 || count < -1) return error("count must be >= 1, or -1 for 'until cleared'");
+        oplock_table(s).ack_fault = *st;
+        oplock_table(s).ack_fault_count = count;
+        return json{{"ok", true}};
+      }
       auto fop = fault_op(req.value("operation", std::string("flush")));
       if (!fop) return error("unknown operation (flush|read|write|open|close|set_info)");
       if (!req.contains("status") || !req["status"].is_string()) return error("missing string field \"status\"");
@@ -197,6 +212,7 @@ json handle_control(Server& s, std::string_view line) {
       for (auto& [n, sh] : s.shares)
         if (sh->store && (!req.contains("share") || find_share(s, req["share"].get<std::string>()) == sh.get()))
           sh->store->clear_faults();
+      oplock_table(s).ack_fault_count = 0;  // the oplock_ack hook too (oplock.hpp)
       return json{{"ok", true}};
     }
     if (op == "advance_clock") {

@@ -3,6 +3,7 @@
 #include "smbserver/dispatch.hpp"
 
 #include "smbserver/handlers.hpp"
+#include "smbserver/oplock.hpp"
 
 namespace smb::server {
 namespace {
@@ -23,6 +24,9 @@ HandlerResult handle(RequestContext& c, const proto::CloseRequest& r) { return h
 HandlerResult handle(RequestContext& c, const proto::FlushRequest& r) { return handle_flush(c, r); }
 HandlerResult handle(RequestContext& c, const proto::ReadRequest& r) { return handle_read(c, r); }
 HandlerResult handle(RequestContext& c, const proto::WriteRequest& r) { return handle_write(c, r); }
+HandlerResult handle(RequestContext& c, const proto::LockRequest& r) { return handle_lock(c, r); }
+HandlerResult handle(RequestContext& c, const proto::OplockBreakAcknowledgment& r) { return handle_oplock_break(c, r); }
+HandlerResult handle(RequestContext& c, const proto::LeaseBreakAcknowledgment& r) { return handle_lease_break_ack(c, r); }
 HandlerResult handle(RequestContext& c, const proto::IoctlRequest& r) { return handle_ioctl(c, r); }
 HandlerResult handle(RequestContext& c, const proto::EchoRequest& r) { return handle_echo(c, r); }
 HandlerResult handle(RequestContext& c, const proto::QueryDirectoryRequest& r) { return handle_query_directory(c, r); }

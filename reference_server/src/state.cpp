@@ -6,7 +6,9 @@
 #include <chrono>
 #include <random>
 
+#include "smbserver/lock_hooks.hpp"
 #include "smbserver/log.hpp"
+#include "smbserver/oplock.hpp"
 
 namespace smb::server {
 namespace {
@@ -88,6 +90,7 @@ Connection& add_connection(Server& s, std::shared_ptr<Transport> transport) {
 
 void close_open(Server& s, Open& open) {
   Session* session = open.session;
+  oplock_on_close(s, open);  // a closed holder completes its oplock break; waiters re-run (oplock.hpp)
   // Cancel pending async requests of this open (3.3.4.17 -> 3.3.5.16).
   if (open.connection) {
     std::vector<std::uint64_t> ids;
@@ -101,6 +104,8 @@ void close_open(Server& s, Open& open) {
       }
     }
   }
+  // Byte-range locks of the open go away and its blocked locks are cancelled (MS-FSA 2.1.5.5).
+  release_open_locks(s, open);
   // Delete-on-close happens when the last handle to the file goes away (MS-FSA 2.1.5.4 cleanup).
   if (open.delete_on_close && open.file) open.file->delete_pending = true;
   if (open.file) {

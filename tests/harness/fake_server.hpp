@@ -22,8 +22,22 @@ namespace smb::harness::testing {
 class FakeServer {
  public:
   using Handler = std::function<std::optional<proto::Response>(const proto::Request&)>;
+  /** What a scripted peer does with one request: send these messages (in order), then maybe close the connection. */
+  struct Reply {
+    std::vector<proto::Response> responses;
+    bool close = false;
+  };
+  using Script = std::function<Reply(const proto::Request&)>;
   /** silent = accept connections and never read or answer. */
-  explicit FakeServer(Handler handler, bool silent = false) : handler_(std::move(handler)), silent_(silent) {
+  explicit FakeServer(Handler handler, bool silent = false)
+      : FakeServer(handler ? Script([h = std::move(handler)](const proto::Request& r) {
+                     Reply out;
+                     if (auto resp = h(r)) out.responses.push_back(std::move(*resp));
+                     return out;
+                   })
+                           : Script(),
+                   silent) {}
+  explicit FakeServer(Script script, bool silent = false) : script_(std::move(script)), silent_(silent) {
     listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     int one = 1;
     ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -86,12 +100,23 @@ class FakeServer {
         wire::Bytes msg(payload.begin(), payload.end());
         buf.erase(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(*consumed));
         auto req = proto::decode_request(msg);
-        if (!req) continue;
-        auto resp = handler_(*req);
-        if (!resp) continue;
-        wire::Bytes out;
-        proto::append_frame(out, proto::encode_message(resp->header, resp->body));
-        ::send(fd, out.data(), out.size(), MSG_NOSIGNAL);
+        if (!req) {
+          // Undecodable (e.g. an undefined Command code): the raw header still tells the script what came in.
+          wire::Reader rd(msg);
+          auto h = proto::decode_header(rd);
+          if (!h) continue;
+          req = proto::Request{*h, proto::EchoRequest{}};
+        }
+        Reply reply = script_(*req);
+        for (const auto& resp : reply.responses) {
+          wire::Bytes out;
+          proto::append_frame(out, proto::encode_message(resp.header, resp.body));
+          ::send(fd, out.data(), out.size(), MSG_NOSIGNAL);
+        }
+        if (reply.close) {
+          ::shutdown(fd, SHUT_RDWR);
+          return;
+        }
         continue;
       }
       pollfd p{fd, POLLIN, 0};
@@ -103,7 +128,7 @@ class FakeServer {
     }
   }
 
-  Handler handler_;
+  Script script_;
   bool silent_;
   int listen_fd_ = -1;
   std::uint16_t port_ = 0;

@@ -19,6 +19,11 @@ struct CaptureRecord {
   std::uint16_t local_port = 0;
   std::uint16_t remote_port = 0;
   wire::Bytes payload;
+  /** true: `payload` is exactly the TCP bytes sent (a send_raw that is not one well-formed frame); no stream
+   *  header is to be added when writing a capture. */
+  bool wire_exact = false;
+  /** true: the scenario made this frame malformed on purpose (send_raw or a byte patch); capture checks skip it. */
+  bool malformed = false;
 };
 
 /**
@@ -30,6 +35,24 @@ class CaptureLog {
   void add(CaptureRecord r) {
     std::lock_guard lock(mu_);
     records_.push_back(std::move(r));
+  }
+  /** Marks the last frame sent on `connection` as deliberately malformed. */
+  void mark_last_sent_malformed(const std::string& connection) {
+    std::lock_guard lock(mu_);
+    for (auto it = records_.rbegin(); it != records_.rend(); ++it)
+      if (it->connection == connection && it->direction == CaptureRecord::Direction::sent) {
+        it->malformed = true;
+        return;
+      }
+  }
+  /** Marks the last frame sent on `connection` as exact wire bytes (see CaptureRecord::wire_exact). */
+  void mark_last_sent_wire_exact(const std::string& connection) {
+    std::lock_guard lock(mu_);
+    for (auto it = records_.rbegin(); it != records_.rend(); ++it)
+      if (it->connection == connection && it->direction == CaptureRecord::Direction::sent) {
+        it->wire_exact = true;
+        return;
+      }
   }
   std::vector<CaptureRecord> records() const {
     std::lock_guard lock(mu_);

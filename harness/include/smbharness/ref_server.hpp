@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,6 +33,8 @@ class RefServer {
   int pid() const { return pid_; }
   /** Stops the server now (idempotent). */
   void stop();
+  /** The temporary directory holding the shares, the control socket and server.log (removed by the destructor). */
+  const std::filesystem::path& temp_dir() const { return temp_dir_; }
 
  private:
   RefServer() = default;
@@ -41,6 +44,9 @@ class RefServer {
   std::filesystem::path temp_dir_;
   int pid_ = -1;
 };
+
+/** The tolerance flags that describe smbconform-server truthfully (the same as ci/targets/ref.json "flags"). */
+std::map<std::string, std::string> builtin_reference_flags();
 
 /** The reference server binary next to the running executable (same directory), or "" if not found. */
 std::filesystem::path find_reference_server(const std::filesystem::path& argv0);

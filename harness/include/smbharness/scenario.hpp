@@ -50,6 +50,9 @@ struct SendSpec {
 
 /** One acceptable result of an expect step. */
 struct Outcome {
+  /** true: this outcome is "the server closed the connection instead of answering" (the spec's "MAY disconnect"
+   *  rows, e.g. MS-SMB2 3.3.5.2.4 / 3.3.5.2.6); status and fields are then empty. */
+  bool disconnect = false;
   nlohmann::json status;                          ///< null = default for the step kind
   nlohmann::json fields = nlohmann::json::object();
   Verdict verdict = Verdict::pass;
@@ -59,20 +62,35 @@ struct Outcome {
 struct SendStep { StepInfo info; SendSpec send; };
 struct CompoundStep { StepInfo info; std::vector<SendSpec> members; };
 struct SendRawStep { StepInfo info; std::string hex; bool framed = false; };
+/**
+ * Timing bounds of an expect / expect_unsolicited step (packetdrill style): the message must arrive no earlier
+ * than `min_ms` and no later than `max_ms` after the reference time `since` (a named send's send time or a
+ * `mark` of an earlier expect step; "" = the send time of the request the expect step answers).
+ */
+struct Timing {
+  std::string since;
+  std::optional<int> min_ms, max_ms;
+};
+
 struct ExpectStep {
   StepInfo info;
   std::string response;                            ///< "CREATE", "ERROR", ...
   std::string request;                             ///< named request, "" = oldest outstanding
   std::vector<Outcome> outcomes;                   ///< always >= 1
   std::map<std::string, std::string> capture;      ///< var -> field path
-  enum class Interim { no, yes, optional } interim = Interim::no;
+  /** no: skip interims; yes: require one; optional; only: stop after the interim (the request stays outstanding). */
+  enum class Interim { no, yes, optional, only } interim = Interim::no;
   std::string interim_capture;
+  std::optional<Timing> timing;
+  std::string mark;                                ///< records the matched message's arrival time under this name
 };
 struct ExpectUnsolicitedStep {
   StepInfo info;
   std::string response;
   Outcome outcome;
   std::map<std::string, std::string> capture;
+  std::optional<Timing> timing;                    ///< `since` is required here
+  std::string mark;
 };
 struct ExpectNothingStep { StepInfo info; int ms = 0; };
 struct ExpectDisconnectStep { StepInfo info; int ms = 0; };

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -27,6 +28,9 @@ struct Target {
   std::string control_path;       ///< reference server control socket
   std::filesystem::path share_root;  ///< reference server: local directory of the default share
   std::map<std::string, std::string> flags;  ///< profile / tolerance flags
+  std::vector<std::uint16_t> dialects;       ///< dialects the profile says the server speaks (empty = any); offers are narrowed to them
+  std::vector<std::string> capabilities;     ///< capabilities the profile says the server offers (empty = not stated)
+  std::string profile;                       ///< the profile's name, "" when none was used
 };
 
 /**

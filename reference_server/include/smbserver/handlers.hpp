@@ -15,6 +15,7 @@ HandlerResult handle_close(RequestContext& ctx, const proto::CloseRequest& req);
 HandlerResult handle_flush(RequestContext& ctx, const proto::FlushRequest& req);                    // 3.3.5.11
 HandlerResult handle_read(RequestContext& ctx, const proto::ReadRequest& req);                      // 3.3.5.12
 HandlerResult handle_write(RequestContext& ctx, const proto::WriteRequest& req);                    // 3.3.5.13
+HandlerResult handle_lock(RequestContext& ctx, const proto::LockRequest& req);                      // 3.3.5.14
 HandlerResult handle_ioctl(RequestContext& ctx, const proto::IoctlRequest& req);                    // 3.3.5.15
 HandlerResult handle_echo(RequestContext& ctx, const proto::EchoRequest& req);                      // 3.3.5.17
 HandlerResult handle_query_directory(RequestContext& ctx, const proto::QueryDirectoryRequest& req);  // 3.3.5.18

@@ -25,6 +25,7 @@
 #include "smbproto/wire.hpp"
 #include "smbserver/clock.hpp"
 #include "smbserver/config.hpp"
+#include "smbserver/lock_manager.hpp"
 #include "smbserver/object_store.hpp"
 
 namespace smb::server {
@@ -212,6 +213,7 @@ struct File {
   std::uint64_t inode = 0;
   std::vector<Open*> opens;
   bool delete_pending = false;
+  LockManager locks;  ///< byte-range locks and blocking-lock waiters (MS-FSA 2.1.1.4; lock_hooks.hpp)
 };
 
 /** Server (MS-SMB2 3.3.1.5): global state. */
@@ -231,6 +233,8 @@ struct Server {
   std::uint64_t next_connection_id = 1;
   /** Later engineers plug SMB1 in here (--smb1): gets the frame payload; returns false to disconnect. */
   std::function<bool(Connection&, wire::ByteView)> smb1_handler;
+  /** Oplock breaks in flight and CREATEs waiting on them (oplock.hpp; created on first use). */
+  std::shared_ptr<struct OplockTable> oplocks;
 
   explicit Server(ServerConfig c) : config(std::move(c)) {}
 };

@@ -3,7 +3,9 @@
 
 #include "smbserver/access.hpp"
 #include "smbserver/handlers.hpp"
+#include "smbserver/lock_hooks.hpp"
 #include "smbserver/log.hpp"
+#include "smbserver/oplock.hpp"
 
 namespace smb::server {
 namespace {
@@ -44,12 +46,6 @@ File* file_by_path(Server& s, const Share* share, const std::string& path) {
 }
 
 }  // namespace
-
-std::uint8_t grant_oplock(RequestContext&, Open&, std::uint8_t) {
-  // 3.3.5.9 step 9: the oplock work will ask the object store here; until then no oplock is
-  // granted (SMB2_OPLOCK_LEVEL_NONE), which the spec allows ("refused ... falls to NONE").
-  return 0;
-}
 
 HandlerResult handle_create(RequestContext& ctx, const proto::CreateRequest& req) {
   Server& s = ctx.server;
@@ -112,8 +108,12 @@ HandlerResult handle_create(RequestContext& ctx, const proto::CreateRequest& req
   // Share modes (MS-FSA 2.1.5.1.2) are checked before the store may create or truncate anything.
   if (File* f = file_by_path(s, &share, *path)) {
     if (f->delete_pending) return status::STATUS_DELETE_PENDING;
-    for (Open* o : f->opens)
-      if (share_conflict(*o, granted, req.share_access)) return status::STATUS_SHARING_VIOLATION;
+    bool conflict = false;
+    for (Open* o : f->opens) conflict = conflict || share_conflict(*o, granted, req.share_access);
+    // Oplock breaks (MS-FSA 2.1.5.1.2.1, 2.1.4.12; MS-SMB2 3.3.4.6): BATCH before the share check, the rest
+    // after it; a break that needs an acknowledgment makes this CREATE async (oplock.hpp, grant_oplock there).
+    if (auto r = oplock_break_for_open(ctx, req, *f, granted, conflict)) return std::move(*r);
+    if (conflict) return status::STATUS_SHARING_VIOLATION;
   }
 
   ObjectKind kind = ObjectKind::any;
@@ -193,8 +193,8 @@ HandlerResult handle_create(RequestContext& ctx, const proto::CreateRequest& req
   resp.end_of_file = fs.end_of_file;
   resp.file_attributes = fs.file_attributes;
   resp.file_id = {open->durable_file_id, open->file_id};
-  // Response contexts: MxAc (2.2.14.2.5) and QFid (2.2.14.2.9). DHnQ/DH2Q/RqLs are parsed above
-  // and not granted (no durable handles or leases yet), so they get no response context.
+  // Response contexts: MxAc (2.2.14.2.5), QFid (2.2.14.2.9), and DHnQ/DH2Q when durability is granted
+  // (grant_durability below). RqLs is not granted (no leases), so it gets no response context.
   if (proto::find_create_context(req.create_contexts, proto::SMB2_CREATE_QUERY_MAXIMAL_ACCESS_REQUEST)) {
     proto::QueryMaximalAccessResponse mx;
     mx.query_status = 0;
@@ -207,6 +207,8 @@ HandlerResult handle_create(RequestContext& ctx, const proto::CreateRequest& req
     for (int i = 0; i < 8; ++i) q.disk_file_id[8 + i] = static_cast<std::uint8_t>(fs.device >> (8 * i));
     resp.create_contexts.push_back(proto::make_create_context(q));
   }
+  // DHnQ / DH2Q durability grant (3.3.5.9.6, 3.3.5.9.10): IsDurable, IsPersistent, response context.
+  grant_durability(ctx, req, *open, resp);
   ctx.produced_file_id = resp.file_id;
   ++s.statistics.sts0_fopens;
   ++tree.open_count;

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "smbserver/handlers.hpp"
+#include "smbserver/lock_hooks.hpp"
 
 namespace smb::server {
 
@@ -47,6 +48,8 @@ HandlerResult handle_ioctl(RequestContext& ctx, const proto::IoctlRequest& req) 
     resp.output = proto::encode_payload(out);
     return resp;
   }
+  // 3.3.5.15.9 FSCTL_LMR_REQUEST_RESILIENCY (lock_hooks.cpp).
+  if (req.ctl_code == proto::FSCTL_LMR_REQUEST_RESILIENCY) return handle_request_resiliency(ctx, req);
   // Other FSCTLs: device-type FSCTLs on a disk share are not supported (3.3.5.15).
   return status::STATUS_NOT_SUPPORTED;
 }

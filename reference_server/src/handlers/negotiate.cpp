@@ -3,6 +3,7 @@
 
 #include "smbproto/security/gss.hpp"
 #include "smbserver/handlers.hpp"
+#include "smbserver/lock_hooks.hpp"
 
 namespace smb::server {
 namespace {
@@ -29,6 +30,9 @@ proto::NegotiateResponse make_negotiate_response(Server& s, Connection& c, std::
   // MULTI_CHANNEL only when configured, and only for 3.x (2.2.4). No LEASING, no ENCRYPTION, no
   // PERSISTENT_HANDLES: the reference server does not implement them.
   if (s.config.multichannel && is_3x(dialect)) caps |= SMB2_GLOBAL_CAP_MULTI_CHANNEL;
+  // PERSISTENT_HANDLES for 3.x when a continuously-available share exists (3.3.5.9.10 needs it
+  // in Connection.ServerCapabilities to grant persistent handles; lock_hooks.hpp).
+  if (offers_persistent_handles(s, dialect)) caps |= kGlobalCapPersistentHandles;
   r.capabilities = caps;
   // Without multi-credit a request/response is bounded by 64 KiB (3.3.5.2.5); 2.0.2 has no LARGE_MTU.
   std::uint32_t limit = (caps & SMB2_GLOBAL_CAP_LARGE_MTU) ? 0xFFFFFFFFu : 65536u;

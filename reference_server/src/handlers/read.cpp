@@ -1,6 +1,7 @@
 // SMB2 READ (MS-SMB2 3.3.5.12; object store MS-FSA 2.1.5.3).
 #include "smbserver/access.hpp"
 #include "smbserver/handlers.hpp"
+#include "smbserver/lock_hooks.hpp"
 
 namespace smb::server {
 namespace {
@@ -32,6 +33,8 @@ HandlerResult handle_read(RequestContext& ctx, const proto::ReadRequest& req) {
   if (open.is_directory) return status::STATUS_INVALID_DEVICE_REQUEST;           // MS-FSA 2.1.5.3
   ObjectStore* store = open.tree_connect->share->store.get();
   if (!store || !open.local_open) return status::STATUS_NOT_SUPPORTED;
+  // MS-FSA 2.1.5.3: a range overlapping another open's exclusive byte-range lock -> FILE_LOCK_CONFLICT.
+  if (NtStatus st = check_read_locks(open, req.offset, req.length); !st.is_success()) return st;
   proto::ReadResponse resp;
   if (req.length > 0) {
     auto data = store->read(*open.local_open, req.offset, req.length);

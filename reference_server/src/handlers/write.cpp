@@ -1,6 +1,8 @@
 // SMB2 WRITE (MS-SMB2 3.3.5.13; object store MS-FSA 2.1.5.4).
 #include "smbserver/access.hpp"
 #include "smbserver/handlers.hpp"
+#include "smbserver/lock_hooks.hpp"
+#include "smbserver/oplock.hpp"
 
 namespace smb::server {
 
@@ -39,6 +41,10 @@ HandlerResult handle_write(RequestContext& ctx, const proto::WriteRequest& req) 
       return status::STATUS_INVALID_PARAMETER;  // 3.3.5.2.5
   }
   if (req.channel != 0) return status::STATUS_INVALID_PARAMETER;  // no RDMA channels
+  // MS-FSA 2.1.5.4: a range overlapping another open's exclusive lock or any shared lock -> FILE_LOCK_CONFLICT.
+  if (NtStatus st = check_write_locks(open, req.offset, req.data.size()); !st.is_success()) return st;
+  // MS-FSA 2.1.5.4 -> 2.1.4.12: level II oplocks break to NONE, no acknowledgment, the writer is not delayed.
+  oplock_break_level2(ctx.server, open);
   auto n = store->write(*open.local_open, req.offset, req.data);
   if (!n) return n.status();
   open.current_offset = req.offset + n.value();

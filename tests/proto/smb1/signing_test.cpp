@@ -35,7 +35,8 @@ TEST(Smb1Signing, MatchesSpecFormula) {
   std::fill(m.begin() + 14, m.begin() + 22, 0xEE);  // whatever the field holds is replaced by the sequence number
   EXPECT_EQ(compute_signature(key, m, 4), reference(key, m, 4));
   sign_message(m, key, 4);
-  EXPECT_EQ(Bytes(m.begin() + 14, m.begin() + 22), Bytes(reference(key, m, 4).begin(), reference(key, m, 4).end()));
+  auto want = reference(key, m, 4);
+  EXPECT_EQ(Bytes(m.begin() + 14, m.begin() + 22), Bytes(want.begin(), want.end()));
   EXPECT_TRUE(verify_signature(m, key, 4));
 }
 
