@@ -10,8 +10,10 @@ from . import _core
 
 def find_server_binary(binary: Optional[str] = None) -> str:
     """The smbconform-server to start: ``binary``, else $SMBCONFORM_SERVER, else the one this module was built
-    with, else ``smbconform-server`` on PATH. Raises Error when none exists."""
-    for candidate in (binary, os.environ.get("SMBCONFORM_SERVER"), _core.DEFAULT_SERVER_BINARY):
+    with, else the one installed inside the package, else ``smbconform-server`` on PATH. Raises Error when none
+    exists."""
+    packaged = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bin", "smbconform-server")  # pip install
+    for candidate in (binary, os.environ.get("SMBCONFORM_SERVER"), _core.DEFAULT_SERVER_BINARY, packaged):
         if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
             return candidate
     found = shutil.which("smbconform-server")
@@ -108,3 +110,29 @@ class ReferenceServer:
             self._s.stop()
         except Exception:
             pass
+
+
+class _TargetContext:
+    def __init__(self, spec: Any):
+        self.spec = spec
+        self.server: Optional[ReferenceServer] = None
+
+    def __enter__(self) -> "_core.Target":
+        if isinstance(self.spec, str) and self.spec == "ref":
+            self.server = ReferenceServer()
+            return self.server.target
+        if isinstance(self.spec, str):
+            return _core.Target.parse(self.spec)
+        if isinstance(self.spec, _core.Target):
+            return self.spec
+        return self.spec.target
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.server is not None:
+            self.server.stop()
+
+
+def open_target(spec: Any = "ref") -> _TargetContext:
+    """``with open_target("ref" | "smb://user:pass@host:port/share" | Target | ReferenceServer) as target:``;
+    ``"ref"`` starts a reference server for the block. Raises ValueError for a malformed URL."""
+    return _TargetContext(spec)

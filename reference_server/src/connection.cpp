@@ -10,6 +10,7 @@
 #include "smbserver/dispatch.hpp"
 #include "smbserver/handlers.hpp"
 #include "smbserver/log.hpp"
+#include "smbserver/smb1.hpp"
 
 namespace smb::server {
 namespace {
@@ -394,6 +395,7 @@ void process_message(Server& s, Connection& c, wire::ByteView payload) {
 
 void send_message(Server& s, Connection& c, const proto::Header& h, const proto::ResponseBody& body,
                   const Session* sign_with) {
+  if (c.smb1) return smb1_send_unsolicited(s, c, h, body);  // SMB1 connection: oplock break bridge (smb1.hpp)
   wire::Bytes out(4, 0);
   std::vector<OutElement> elems;
   proto::Header hh = h;

@@ -9,6 +9,7 @@
 #include "smbserver/lock_hooks.hpp"
 #include "smbserver/log.hpp"
 #include "smbserver/oplock.hpp"
+#include "smbserver/smb1.hpp"
 
 namespace smb::server {
 namespace {
@@ -66,6 +67,7 @@ std::variant<std::unique_ptr<Server>, std::string> make_server(ServerConfig conf
   ipc->config.name = "IPC$";
   ipc->is_pipe = true;
   s->shares.emplace("IPC$", std::move(ipc));
+  install_smb1(*s);  // used only when config.smb1_enabled (connection.cpp)
   return s;
 }
 
@@ -106,6 +108,8 @@ void close_open(Server& s, Open& open) {
   }
   // Byte-range locks of the open go away and its blocked locks are cancelled (MS-FSA 2.1.5.5).
   release_open_locks(s, open);
+  // SMB1 opens own their locks as (open, PID) (MS-CIFS 3.3.5.7 <251>: CLOSE releases every lock of the FID).
+  if (open.file) open.file->locks.release_all(LockOwner::for_smb1(open.durable_file_id, 0));
   // Delete-on-close happens when the last handle to the file goes away (MS-FSA 2.1.5.4 cleanup).
   if (open.delete_on_close && open.file) open.file->delete_pending = true;
   if (open.file) {

@@ -205,6 +205,8 @@ struct Connection {
   // --- receive side
   wire::Bytes rx;                      ///< bytes received but not yet forming a whole frame
   Clock::TimePoint creation_time{};
+  /** SMB1 (NT LM 0.12) state, null unless the connection speaks SMB1 (smb1.hpp). */
+  std::shared_ptr<struct Smb1ConnectionState> smb1;
 };
 
 /** The per-file object used for share-mode checks (MS-FSA 2.1.5.1.2); the LOCK/oplock work extends it. */

@@ -39,8 +39,11 @@ HandlerResult unlock_path(Open& open, const proto::LockRequest& req) {
     // processing further entries and fail the request with STATUS_INVALID_PARAMETER" -- the unlocks
     // already done stay done (no rollback on this path).
     if (e.flags & (SMB2_LOCKFLAG_SHARED_LOCK | SMB2_LOCKFLAG_EXCLUSIVE_LOCK)) return status::STATUS_INVALID_PARAMETER;
-    // "If SMB2_LOCKFLAG_FAIL_IMMEDIATELY is set, the server MAY<371> ignore this bit" -- we do, as
-    // Windows does.
+    // "If SMB2_LOCKFLAG_FAIL_IMMEDIATELY is set, the server MAY<371> ignore this bit." We do not take
+    // the MAY (Windows does): 2.2.26.1 lists SMB2_LOCKFLAG_UNLOCK alone as the unlock combination,
+    // so UNLOCK|FAIL_IMMEDIATELY and undefined bits are rejected like on the lock path (SMB2-LOCK-05;
+    // Samba and smbtorture smb2.lock.valid-request agree).
+    if (e.flags != SMB2_LOCKFLAG_UNLOCK) return status::STATUS_INVALID_PARAMETER;
     // MS-FSA 2.1.5.9 [Validation]: byte-range locks are not allowed on directories.
     if (open.is_directory) return status::STATUS_INVALID_PARAMETER;
     // <372>: MS-FSA 2.1.5.9 with LockKey 0. A failure stops processing with that status.
