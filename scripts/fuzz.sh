@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (clang, ASan+UBSan, build-fuzz/) and runs each one, seeded from captures/, the
+# Builds the libFuzzer targets (clang 16, ASan+UBSan, in the sanitizer build build-asan/) and runs each one, seeded from captures/, the
 # scenario files and a seed generator. Bounded by time (CI) or by executions (the long run of issue 9).
 #
 #   scripts/fuzz.sh [--time SECONDS | --runs N] [TARGET...]
 #     --time S    each target runs S seconds (default 10)
 #     --runs N    each target runs N executions (the README figure is --runs 10000000)
-#   env: FUZZ_BUILD_DIR (default build-fuzz), FUZZ_REPORT=path/to/report.json (a `smbconform run --json` report
+#   env: FUZZ_BUILD_DIR (default build-asan), FUZZ_REPORT=path/to/report.json (a `smbconform run --json` report
 #        against the reference server: its sent/received messages become SMB2 seeds), FUZZ_ROUNDTRIP=1 (also abort
 #        when our own encoding of a decoded message does not decode).
 #
@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SRC=$(pwd)
-BUILD=${FUZZ_BUILD_DIR:-build-fuzz}
+BUILD=${FUZZ_BUILD_DIR:-build-asan}
 MODE=time; AMOUNT=10
 TARGETS=()
 while [ $# -gt 0 ]; do
@@ -29,12 +29,9 @@ ALL=(fuzz_smb2_request fuzz_smb2_response fuzz_smb1_request fuzz_smb1_response f
      fuzz_scenario_loader fuzz_server_dispatch)
 [ ${#TARGETS[@]} -gt 0 ] || TARGETS=("${ALL[@]}")
 
-command -v clang++ >/dev/null || { echo "fuzz.sh: clang++ not installed (scripts/install-deps.sh)" >&2; exit 1; }
-if [ ! -f "$BUILD/build.ninja" ] || ! grep -q 'SMBCONFORM_FUZZ:BOOL=ON' "$BUILD/CMakeCache.txt" 2>/dev/null; then
-  CC=clang CXX=clang++ cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSMBCONFORM_FUZZ=ON \
-    -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
-    -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
-fi
+command -v clang++-16 >/dev/null || { echo "fuzz.sh: clang++-16 not installed (scripts/install-deps.sh)" >&2; exit 1; }
+# The fuzzers live in the sanitizer build (clang 16, ASan + UBSan + libFuzzer coverage): configure it the same way.
+SANITIZE_BUILD_DIR="$BUILD" scripts/sanitize.sh --configure-only
 ninja -C "$BUILD" -j"$(nproc)" "${TARGETS[@]}" make_seeds >/dev/null
 
 # ---- seeds ------------------------------------------------------------------------------------------------------

@@ -114,7 +114,7 @@ void init_scenario(py::module_& m) {
             t.user2 = *c;
           })
       .def_property_readonly("user2", [](const Target& t) -> py::object {
-            return t.user2 ? py::make_tuple(t.user2->user, t.user2->password) : py::none();
+            return t.user2 ? py::object(py::make_tuple(t.user2->user, t.user2->password)) : py::object(py::none());
           })
       .def_readwrite("guest_share", &Target::guest_share)
       .def_readwrite("is_reference", &Target::is_reference)

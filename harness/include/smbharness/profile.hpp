@@ -45,7 +45,7 @@ std::optional<TargetProfile> load_profile(const std::filesystem::path& file, std
  */
 std::filesystem::path find_profile(const std::string& name_or_path);
 
-/** The names of the shipped profiles (ci/targets/*.json stems), sorted. */
+/** The names of the shipped profiles (the stems of the JSON files in ci/targets), sorted. */
 std::vector<std::string> profile_names();
 
 /** Copies the profile's settings into `t` (address only when the profile has one; flags are merged, the profile's win). */
@@ -55,8 +55,8 @@ void apply_profile(const TargetProfile& p, Target& t);
 bool parse_address(const std::string& s, std::string& host, std::uint16_t& port);
 
 /**
- * Loads the expectations of `name_or_path`: a file (FILE.json plus every FILE.d/ *.json fragment), or a target
- * name (ci/expectations/NAME.json and ci/expectations/NAME.d/ *.json, in the working directory or the source
+ * Loads the expectations of `name_or_path`: a file (FILE.json plus every FILE.d/NAME.json fragment), or a target
+ * name (ci/expectations/NAME.json and ci/expectations/NAME.d/FRAGMENT.json, in the working directory or the source
  * tree; either part may be missing but not both). A scenario id listed twice is an error naming both files.
  * Returns nullopt and sets `error` on an unreadable/malformed file, a duplicate id, or nothing found.
  */
