@@ -117,7 +117,7 @@ std::optional<std::pair<int, int>> parse_shard(const std::string& s) {
 }
 
 bool in_shard(const std::string& id, int k, int n) {
-  std::uint64_t h = 1469598103934665603ull;  // FNV-1a 64
+  std::uint64_t h = 14695981039346656037ull;  // FNV-1a 64
   for (unsigned char c : id) {
     h ^= c;
     h *= 1099511628211ull;

@@ -2,6 +2,7 @@
 #include "smbharness/message_dispatch.hpp"
 
 #include "smbharness/message_fields.hpp"
+#include "smbharness/smb1_runner.hpp"
 
 namespace smb::harness {
 namespace {
@@ -124,6 +125,7 @@ std::optional<proto::Command> command_of_name(const std::string& name) {
 
 std::optional<proto::FieldError> check_request_args(const std::string& command, const nlohmann::json& args,
                                                     const std::string& prefix) {
+  if (is_smb1_request_name(command)) return smb1_check_request_args(command, args, prefix);  // SMB1 (smb1_runner.hpp)
   std::optional<proto::FieldError> err;
   bool known = with_request_type(command, [&](auto tag) { err = check_args<typename decltype(tag)::type>(args, prefix); });
   if (!known) return proto::FieldError{prefix, "unknown command " + command};
@@ -136,6 +138,7 @@ std::optional<proto::FieldError> check_header_fields(const nlohmann::json& heade
 
 std::optional<proto::FieldError> check_response_field(const std::string& response, const std::string& path,
                                                       const nlohmann::json* expected, const std::string& shown) {
+  if (is_smb1_response_name(response)) return smb1_check_response_field(response, path, expected, shown);  // SMB1
   if (path.rfind("header.", 0) == 0) return check_path<proto::Header>(path.substr(7), shown, expected);
   std::optional<proto::FieldError> err;
   bool known = with_response_type(response, [&](auto tag) { err = check_path<typename decltype(tag)::type>(path, shown, expected); });

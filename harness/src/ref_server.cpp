@@ -70,7 +70,7 @@ std::unique_ptr<RefServer> RefServer::start(const std::filesystem::path& binary,
     s->impl_->child = bp::child(binary.string(), "--listen", "127.0.0.1:0", "--share",
                                 "share=" + (s->temp_dir_ / "share").string(), "--share",
                                 "guest=" + (s->temp_dir_ / "guest").string(), "--user", "alice:alice-pass-1", "--user",
-                                "bob:bob-pass-2", "--guest", "--control", t.control_path, bp::std_out > s->impl_->out,
+                                "bob:bob-pass-2", "--guest", "--smb1", "--control", t.control_path, bp::std_out > s->impl_->out,
                                 bp::std_err > (s->temp_dir_ / "server.log"), bp::std_in < bp::null,
                                 bp::extend::on_exec_setup = [parent](auto&) {
                                   // Watchdog: the server gets SIGTERM when the runner dies, however it dies

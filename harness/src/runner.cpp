@@ -12,6 +12,7 @@
 #include "smbharness/error.hpp"
 #include "smbharness/message_dispatch.hpp"
 #include "smbharness/message_fields.hpp"
+#include "smbharness/smb1_runner.hpp"
 #include "smbharness/values.hpp"
 
 namespace smb::harness {
@@ -32,6 +33,7 @@ struct Conn {
   std::optional<Client> client;
   std::deque<Outstanding> outstanding;
   std::deque<Received> stash;  ///< received but not yet consumed by a step
+  std::shared_ptr<Smb1Conn> smb1;  ///< set for "protocol": "smb1" connections (smb1_runner.hpp)
 };
 
 /** A step's grade and detail (detail without the file/step prefix). */
@@ -265,6 +267,10 @@ void Run::set_conn_vars(Conn& c) {
 }
 
 std::string Run::prologue(Conn& c) {
+  if (c.spec.protocol == "smb1") {  // SMB1 connections (smb1_runner.hpp)
+    Smb1RunContext x{sc_, target_, opts_, vars_, marks_, res_.capture.get()};
+    return smb1_prologue(c.smb1, c.spec, x);
+  }
   Deadline d = deadline_in(std::chrono::milliseconds(opts_.prologue_timeout_ms));
   c.outstanding.clear();
   c.stash.clear();
@@ -824,7 +830,14 @@ void Run::run() {
     sr.index = info.index;
     sr.kind = info.label;
     sr.connection = info.connection;
-    Grade g = std::visit([&](const auto& st) { return run_step(st, sr); }, step);
+    Grade g;
+    if (auto ci = conns_.find(info.connection); ci != conns_.end() && ci->second.smb1 && smb1_wire_step(step)) {
+      Smb1RunContext x{sc_, target_, opts_, vars_, marks_, res_.capture.get()};  // SMB1 connection (smb1_runner.hpp)
+      Smb1Grade g1 = smb1_run_step(ci->second.smb1, ci->second.spec, step, x, sr);
+      g = Grade{g1.verdict, g1.detail};
+    } else {
+      g = std::visit([&](const auto& st) { return run_step(st, sr); }, step);
+    }
     sr.verdict = g.verdict;
     if (g.verdict != Verdict::pass && !g.detail.empty()) sr.message = where(info) + ": " + g.detail;
     res_.steps.push_back(sr);

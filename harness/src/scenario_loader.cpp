@@ -9,6 +9,7 @@
 #include "smbharness/client.hpp"
 #include "smbharness/message_dispatch.hpp"
 #include "smbharness/message_fields.hpp"
+#include "smbharness/smb1_runner.hpp"
 #include "smbharness/values.hpp"
 #include "smbproto/status.hpp"
 
@@ -98,7 +99,7 @@ class Loader {
       return;
     }
     if (j.is_number_unsigned()) return;
-    if (!j.is_string() || !status_from_string(j.get<std::string>())) {
+    if (!j.is_string() || (!status_from_string(j.get<std::string>()) && !smb1_status_from_string(j.get<std::string>()))) {
       std::vector<std::string> names;  // hint only for near misses of the spelling
       fail(where, field, "unknown status " + j.dump());
     }
@@ -306,7 +307,7 @@ SendSpec Loader::parse_send(const json& s, const std::string& where, const std::
   if (!s["send"].is_string()) fail(where, prefix + "send", "expected a command name");
   out.command = s["send"].get<std::string>();
   const auto& names = request_names();
-  if (std::find(names.begin(), names.end(), out.command) == names.end()) {
+  if (std::find(names.begin(), names.end(), out.command) == names.end() && !is_smb1_request_name(out.command)) {
     std::string hint = did_you_mean(out.command, names);
     fail(where, prefix + "send", "unknown command " + out.command + (hint.empty() ? "" : " (did you mean " + hint + "?)"));
   }
@@ -319,7 +320,9 @@ SendSpec Loader::parse_send(const json& s, const std::string& where, const std::
   if (s.contains("header")) {
     out.header = s["header"];
     if (!out.header.is_object()) fail(where, prefix + "header", "expected an object");
-    if (auto e = check_header_fields(out.header, prefix + "header")) fail(where, e->path, e->message);
+    if (auto e = is_smb1_request_name(out.command) ? smb1_check_header_fields(out.header, prefix + "header")
+                                                   : check_header_fields(out.header, prefix + "header"))
+      fail(where, e->path, e->message);
     check_vars(out.header, where, prefix + "header");
   }
   if (s.contains("sign")) {
@@ -478,7 +481,7 @@ Step Loader::parse_step(const Flat& f) {
     if (!s["expect"].is_string()) fail(where, "expect", "expected a response name");
     st.response = s["expect"].get<std::string>();
     const auto& names = response_names();
-    if (std::find(names.begin(), names.end(), st.response) == names.end()) {
+    if (std::find(names.begin(), names.end(), st.response) == names.end() && !is_smb1_response_name(st.response)) {
       std::string hint = did_you_mean(st.response, names);
       fail(where, "expect", "unknown response " + st.response + (hint.empty() ? "" : " (did you mean " + hint + "?)"));
     }
@@ -542,8 +545,8 @@ Step Loader::parse_step(const Flat& f) {
     st.info = info;
     if (!s["expect_unsolicited"].is_string()) fail(where, "expect_unsolicited", "expected a response name");
     st.response = s["expect_unsolicited"].get<std::string>();
-    if (st.response != "OPLOCK_BREAK" && st.response != "LEASE_BREAK")
-      fail(where, "expect_unsolicited", "expected OPLOCK_BREAK or LEASE_BREAK");
+    if (st.response != "OPLOCK_BREAK" && st.response != "LEASE_BREAK" && st.response != "SMB_COM_LOCKING_ANDX")
+      fail(where, "expect_unsolicited", "expected OPLOCK_BREAK, LEASE_BREAK or SMB_COM_LOCKING_ANDX (SMB1 break)");
     st.outcome = parse_outcome(s, st.response, where, "", false);
     if (s.contains("capture")) st.capture = parse_capture(s["capture"], st.response, where, false);
     for (const auto& [v, _] : st.capture) defined_.insert(v);
@@ -714,7 +717,7 @@ Scenario Loader::load(const json& root) {
     if (!std::regex_match(name, std::regex("^[A-Za-z][A-Za-z0-9_]*$"))) fail("", prefix, "bad connection name");
     if (name == "dir" || name == "share") fail("", prefix, "reserved name");
     if (!c.is_object()) fail("", prefix, "expected an object");
-    check_keys(c, {"dialects", "signing", "account", "share", "connect"}, "", prefix + ".");
+    check_keys(c, {"dialects", "signing", "account", "share", "connect", "protocol"}, "", prefix + ".");
     ConnectionSpec cs;
     cs.name = name;
     if (c.contains("dialects")) {
@@ -745,6 +748,7 @@ Scenario Loader::load(const json& root) {
     cs.account = one_of("account", {"user", "user2", "guest", "anonymous", "none"}, "user");
     cs.share = one_of("share", {"default", "ipc", "none"}, "default");
     std::string connect = one_of("connect", {"auto", "negotiate", "session", "manual"}, "auto");
+    cs.protocol = one_of("protocol", {"smb2", "smb1"}, "smb2");
     cs.connect = connect == "manual"      ? ConnectionSpec::Connect::manual
                  : connect == "negotiate" ? ConnectionSpec::Connect::negotiate
                  : connect == "session"   ? ConnectionSpec::Connect::session

@@ -9,7 +9,8 @@ from . import _core
 from ._core import ConnectionError, DecodeError, Error, ScenarioError, TimeoutError  # noqa: A004
 from ._values import Fields, Status, status_of, status_text
 from .client import UNSOLICITED_MESSAGE_ID, Client, Response, decode_request, decode_response, encode_request
-from .scenario import Run, Scenario, ScenarioBuilder, ScenarioResult, Target, load, load_all, run
+from .scenario import (PreparedTarget, Run, Scenario, ScenarioBuilder, ScenarioResult, Target, load, load_all,
+                       prepare_target, run)
 from .server import ReferenceServer, find_server_binary, open_target
 
 __version__ = "0.1.0"
@@ -34,6 +35,7 @@ __all__ = [
     "Client", "Response", "Fields", "Status", "status_of", "status_text", "UNSOLICITED_MESSAGE_ID",
     "encode_request", "decode_request", "decode_response", "field_names",
     "Scenario", "ScenarioBuilder", "ScenarioResult", "Target", "Run", "load", "load_all", "run",
+    "prepare_target", "PreparedTarget",
     "ReferenceServer", "find_server_binary", "open_target",
     "Error", "ScenarioError", "DecodeError", "TimeoutError", "ConnectionError",
     "REQUEST_NAMES", "RESPONSE_NAMES", "SMB1_COMMAND_NAMES",

@@ -17,15 +17,17 @@ import pytest
 
 from . import _core
 from .client import Client
-from .scenario import default_expectations
+from .scenario import prepare_target
 from .server import ReferenceServer
 
 
 def pytest_addoption(parser: Any) -> None:
     g = parser.getgroup("smbconform", "SMB conformance scenarios")
     g.addoption("--smb-target", default="ref",
-                help="ref (a reference server started for the session) or smb://user:pass@host:port/share")
-    g.addoption("--smb-expect", default=None, help="expectation file (default for ref: ci/expectations/ref.json)")
+                help="ref (a reference server started for the session), a profile name (ci/targets/NAME.json, "
+                     "optionally NAME@HOST:PORT) or smb://user:pass@host:port/share, as smbconform run --target")
+    g.addoption("--smb-expect", default=None,
+                help="expectation file or target name (default: the profile's set, e.g. ci/expectations/ref.json)")
     g.addoption("--smb-timeout-ms", type=int, default=5000, help="default per-step timeout")
     g.addoption("--smb-user2", default=None, help="second account user:pass for external targets")
     g.addoption("--smb-guest-share", default=None, help="share accepting guest logons (external targets)")
@@ -51,31 +53,33 @@ class _Session:
         self.server: Optional[ReferenceServer] = None
         self._target: Optional[_core.Target] = None
         self._expectations: Optional[dict] = None
+        self._prepared: Any = None
 
     def reference_server(self) -> ReferenceServer:
         if self.server is None:
-            self.server = ReferenceServer()
+            if self.config.getoption("--smb-target") == "ref":
+                self.target()  # the session's target is the reference server: share it
+            if self.server is None:
+                self.server = ReferenceServer()
         return self.server
 
     def target(self) -> "_core.Target":
         if self._target is None:
-            opt = self.config.getoption("--smb-target")
-            if opt == "ref":
-                t = self.reference_server().target
-            else:
-                t = _core.Target.parse(opt)
-                if self.config.getoption("--smb-guest-share"):
-                    t.guest_share = self.config.getoption("--smb-guest-share")
-            if self.config.getoption("--smb-user2"):
-                t.set_user2(self.config.getoption("--smb-user2"))
-            flags = dict(t.flags)
+            flags = {}
             for f in self.config.getoption("--smb-flag"):
                 name, eq, value = f.partition("=")
                 if not eq:
                     raise pytest.UsageError(f"--smb-flag: expected name=value, got {f}")
                 flags[name] = value
-            t.flags = flags
-            self._target = t
+            try:
+                self._prepared = prepare_target(self.config.getoption("--smb-target"),
+                                                user2=self.config.getoption("--smb-user2"),
+                                                guest_share=self.config.getoption("--smb-guest-share"), flags=flags)
+            except ValueError as e:
+                raise pytest.UsageError(str(e)) from None
+            if self._prepared.server is not None:
+                self.server = self._prepared.server
+            self._target = self._prepared.target
         return self._target
 
     def expectations(self) -> dict:
@@ -83,11 +87,12 @@ class _Session:
             path = self.config.getoption("--smb-expect")
             if path:
                 try:
-                    self._expectations = _core.load_expectations(path)
+                    self._expectations = _core.load_expectation_set(path)
                 except _core.ScenarioError as e:
                     raise pytest.UsageError(str(e)) from None
             else:
-                self._expectations = default_expectations(self.target()) or {}
+                self.target()
+                self._expectations = self._prepared.load_expectations()
         return self._expectations
 
     def close(self) -> None:
@@ -153,7 +158,7 @@ class ScenarioItem(pytest.Item):
         if r.verdict == "ungraded":
             if expected and expected["verdict"] == "ungraded":
                 pytest.xfail(f"expected ungraded: {expected.get('reason', '')}: {r.message}")
-            raise ScenarioUngraded(r.message)
+            raise ScenarioUngraded(f"ungraded: {r.message}")
 
     def runtest(self) -> None:
         r = self.result
@@ -179,10 +184,14 @@ class ScenarioItem(pytest.Item):
             raise ScenarioFailure(r.message)
 
     def repr_failure(self, excinfo: Any, style: Any = None) -> str:
-        if isinstance(excinfo.value, (ScenarioFailure, ScenarioUngraded)):
-            kind = "ungraded" if isinstance(excinfo.value, ScenarioUngraded) else "fail"
-            return f"{kind}: {excinfo.value}"
+        if isinstance(excinfo.value, ScenarioFailure):
+            return f"fail: {excinfo.value}"
         return super().repr_failure(excinfo, style)
+
+    def _prunetraceback(self, excinfo: Any) -> None:
+        # Setup errors (ungraded) are rendered from the traceback: keep only the raising frame, not pytest's.
+        if isinstance(excinfo.value, ScenarioUngraded):
+            excinfo.traceback = excinfo.traceback[-1:]
 
     def reportinfo(self):
         return self.path, None, f"scenario {self.scenario.id}"

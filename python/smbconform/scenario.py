@@ -228,14 +228,120 @@ def default_prologue_dir() -> Optional[str]:
 
 
 def default_expectations(target: Any) -> Optional[dict]:
-    """For the reference server: ci/expectations/ref.json (current directory, else the source tree), as the CLI."""
+    """For the reference server: the "ref" expectation set (ci/expectations/ref.json and ref.d/), as the CLI."""
     if not getattr(target, "is_reference", False):
         return None
-    for root in (os.getcwd(), _core.SOURCE_DIR):
-        p = os.path.join(root, "ci", "expectations", "ref.json")
-        if root and os.path.isfile(p):
-            return _core.load_expectations(p)
-    return None
+    try:
+        return _core.load_expectation_set("ref")
+    except _core.ScenarioError:
+        return None
+
+
+class PreparedTarget:
+    """A resolved target (see :func:`prepare_target`); ``close()`` stops the reference server it started."""
+
+    def __init__(self, target: "_core.Target", server: Any, expectations: str):
+        self.target = target
+        self.server = server
+        self.expectations = expectations  # the profile's expectation set name ("" = none)
+
+    def load_expectations(self) -> dict:
+        """The profile's expectation set; a default set that does not exist yet is empty (as in the CLI)."""
+        if not self.expectations:
+            return {}
+        try:
+            return _core.load_expectation_set(self.expectations)
+        except _core.ScenarioError:
+            return {}
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+
+    def __enter__(self) -> "PreparedTarget":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def prepare_target(spec: str = "ref", *, address: Optional[str] = None, user: Optional[str] = None,
+                   user2: Optional[str] = None, share: Optional[str] = None, guest_share: Optional[str] = None,
+                   flags: Optional[Dict[str, str]] = None) -> PreparedTarget:
+    """Resolves a target exactly as ``smbconform run --target`` does: ``"ref"``, a profile name or file
+    (``"samba"``, ``"ci/targets/x.json"``, optionally ``"NAME@HOST:PORT"``) or an ``smb://`` URL, then the
+    overrides. Starts the reference server when the profile says so. Raises ValueError with the CLI's message."""
+    from .server import ReferenceServer
+    server = None
+    expectations = ""
+    if spec.startswith("smb://"):
+        t = _core.Target.parse(spec)
+    else:
+        if "@" in spec:
+            spec, _, at = spec.partition("@")
+            address = address or at
+        file = _core.find_profile(spec)
+        profile = None
+        if file:
+            try:
+                profile = _core.load_profile(file)
+            except _core.ScenarioError as e:
+                raise ValueError(str(e)) from None
+        elif spec != "ref":
+            raise ValueError(f"--target {spec}: no profile ci/targets/{spec}.json (known: "
+                             f"{' '.join(_core.profile_names())}; or give smb://user:pass@host:port/share)")
+        reference = spec == "ref" or (profile is not None and profile.reference)
+        t = _core.Target()
+        if reference:
+            server = ReferenceServer()
+            t = server.target
+            expectations = "ref"
+        if profile is not None:
+            keep = (t.host, t.port, t.share, t.user, t.password, t.domain, t.user2, t.guest_share)
+            _core.apply_profile(profile, t)
+            if reference:  # the started server decides where it listens and who logs on
+                t.host, t.port, t.share, t.user, t.password, t.domain = keep[:6]
+                if keep[6] is not None:
+                    t.set_user2(f"{keep[6][0]}:{keep[6][1]}")
+                t.guest_share = keep[7]
+            expectations = profile.expectations
+            if not reference and not profile.host and not address:
+                raise ValueError(f"--target {spec}: the profile has no address; give --address HOST[:PORT]")
+        if not reference:
+            t.display = spec
+    try:
+        if address:
+            if server is not None:
+                raise ValueError("--address does not apply to the reference server (it listens on a port of its own)")
+            _core.parse_address(address, t)
+        if user:
+            name, sep, pw = user.partition(":")
+            if not sep:
+                raise ValueError("--user: expected user:pass")
+            dom, bs, nm = name.partition("\\")
+            t.user, t.password = (nm, pw) if bs else (name, pw)
+            if bs:
+                t.domain = dom
+        if user2:
+            t.set_user2(user2)
+        if share:
+            t.share = share
+        if guest_share:
+            t.guest_share = guest_share
+        if not t.share:
+            raise ValueError(f"--target {spec}: no share (give --share NAME)")
+        if flags:
+            merged = dict(t.flags)
+            merged.update(flags)
+            t.flags = merged
+        if server is None and not spec.startswith("smb://"):
+            t.display = f"{spec} ({t.host}:{t.port}/{t.share})"
+    except BaseException:
+        if server is not None:
+            server.stop()
+        raise
+    return PreparedTarget(t, server, expectations)
 
 
 class Run:
@@ -243,8 +349,9 @@ class Run:
     result matches its expectation (the CLI's exit status 0)."""
 
     def __init__(self, target: str, started: str, duration_ms: int, results: List["_core.ScenarioResult"],
-                 expectations: Optional[dict]):
+                 expectations: Optional[dict], profile: str = ""):
         self.target = target
+        self.profile = profile
         self.started = started
         self.duration_ms = duration_ms
         self.results = results
@@ -253,7 +360,10 @@ class Run:
     @property
     def report(self) -> dict:
         """Exactly ``smbconform run --json`` for these results."""
-        return _core.make_report(self.target, self.started, self.duration_ms, self.results, self.expectations)
+        rep = _core.make_report(self.target, self.started, self.duration_ms, self.results, self.expectations)
+        if self.profile:
+            rep["profile"] = self.profile
+        return rep
 
     @property
     def summary(self) -> str:
@@ -274,8 +384,9 @@ def run(scenarios: Union[ScenarioLike, Sequence[ScenarioLike]], target: Any = "r
         timeout_ms: int = 5000, expectations: Union[None, str, dict] = None,
         on_result: Optional[Callable[["_core.ScenarioResult"], None]] = None) -> Run:
     """Runs scenarios (files, directories, builders or loaded Scenarios) against ``target``: ``"ref"`` (a fresh
-    reference server for this run), an ``smb://`` URL, a :class:`Target` or a :class:`ReferenceServer`.
-    ``expectations``: a path or a dict (default for ref: ci/expectations/ref.json). Raises ScenarioError before
+    reference server for this run), a profile name, an ``smb://`` URL (all as ``smbconform run --target``), a
+    :class:`Target` or a :class:`ReferenceServer`. ``expectations``: a file or target name (with .d/ fragments) or
+    a dict (default: the profile's set, e.g. ci/expectations/ref.json for ref). Raises ScenarioError before
     anything is sent if a scenario does not load."""
     items = [scenarios] if isinstance(scenarios, (str, os.PathLike, ScenarioBuilder, _core.Scenario)) else list(scenarios)
     loaded: List[_core.Scenario] = []
@@ -288,22 +399,18 @@ def run(scenarios: Union[ScenarioLike, Sequence[ScenarioLike]], target: Any = "r
             loaded.extend(load_all(it, timeout_ms=timeout_ms))
         else:
             loaded.append(load(it, timeout_ms=timeout_ms))
-    server = None
-    if isinstance(target, str) and target == "ref":
-        from .server import ReferenceServer
-        server = ReferenceServer()
-        tgt = server.target
-    elif isinstance(target, str):
-        tgt = _core.Target.parse(target)
+    prepared = prepare_target(target) if isinstance(target, str) else None
+    if prepared is not None:
+        tgt = prepared.target
     elif isinstance(target, _core.Target):
         tgt = target
     else:
         tgt = target.target
     try:
         if isinstance(expectations, (str, os.PathLike)):
-            ex = _core.load_expectations(os.fspath(expectations))
+            ex = _core.load_expectation_set(os.fspath(expectations))
         elif expectations is None:
-            ex = default_expectations(tgt)
+            ex = prepared.load_expectations() if prepared is not None else default_expectations(tgt)
         else:
             ex = expectations
         started = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -311,6 +418,6 @@ def run(scenarios: Union[ScenarioLike, Sequence[ScenarioLike]], target: Any = "r
         results = _core.run_all(loaded, tgt, timeout_ms, jobs, on_result)
         duration = int((time.monotonic() - t0) * 1000)
     finally:
-        if server is not None:
-            server.stop()
-    return Run(tgt.display, started, duration, results, ex)
+        if prepared is not None:
+            prepared.close()
+    return Run(tgt.display, started, duration, results, ex, tgt.profile)

@@ -112,27 +112,22 @@ class ReferenceServer:
             pass
 
 
+def open_target(spec: Any = "ref", **overrides: Any):
+    """``with open_target("ref" | profile | "smb://user:pass@host:port/share" | Target | ReferenceServer) as t:``
+    resolves a target as the CLI's --target does (``"ref"`` starts a reference server for the block).
+    Raises ValueError for a malformed URL or unknown profile."""
+    from .scenario import PreparedTarget, prepare_target
+    if isinstance(spec, str):
+        return _TargetContext(prepare_target(spec, **overrides))
+    return _TargetContext(PreparedTarget(spec if isinstance(spec, _core.Target) else spec.target, None, ""))
+
+
 class _TargetContext:
-    def __init__(self, spec: Any):
-        self.spec = spec
-        self.server: Optional[ReferenceServer] = None
+    def __init__(self, prepared: Any):
+        self.prepared = prepared
 
     def __enter__(self) -> "_core.Target":
-        if isinstance(self.spec, str) and self.spec == "ref":
-            self.server = ReferenceServer()
-            return self.server.target
-        if isinstance(self.spec, str):
-            return _core.Target.parse(self.spec)
-        if isinstance(self.spec, _core.Target):
-            return self.spec
-        return self.spec.target
+        return self.prepared.target
 
     def __exit__(self, *exc: Any) -> None:
-        if self.server is not None:
-            self.server.stop()
-
-
-def open_target(spec: Any = "ref") -> _TargetContext:
-    """``with open_target("ref" | "smb://user:pass@host:port/share" | Target | ReferenceServer) as target:``;
-    ``"ref"`` starts a reference server for the block. Raises ValueError for a malformed URL."""
-    return _TargetContext(spec)
+        self.prepared.close()

@@ -5,6 +5,7 @@
 #include <pybind11/stl/filesystem.h>
 
 #include "module.hpp"
+#include "smbharness/profile.hpp"
 #include "smbharness/report.hpp"
 #include "smbharness/runner.hpp"
 #include "smbharness/scenario_loader.hpp"
@@ -121,6 +122,9 @@ void init_scenario(py::module_& m) {
       .def_readwrite("control_path", &Target::control_path)
       .def_property_readonly("share_root", [](const Target& t) { return t.share_root.string(); })
       .def_readwrite("flags", &Target::flags)
+      .def_readwrite("dialects", &Target::dialects)
+      .def_readwrite("capabilities", &Target::capabilities)
+      .def_readwrite("profile", &Target::profile)
       .def("__repr__", [](const Target& t) { return "<smbconform.Target " + t.display + ">"; });
 
   py::class_<Scenario>(m, "Scenario", "A loaded, fully validated scenario (scenarios/README.md).")
@@ -155,6 +159,36 @@ void init_scenario(py::module_& m) {
             return "<smbconform.ScenarioResult " + r.id + ": " + harness::to_string(r.verdict) + ">";
           });
 
+  py::class_<harness::TargetProfile>(m, "TargetProfile", "A target profile (ci/targets/<name>.json).")
+      .def_readonly("name", &harness::TargetProfile::name)
+      .def_readonly("file", &harness::TargetProfile::file)
+      .def_readonly("description", &harness::TargetProfile::description)
+      .def_readonly("reference", &harness::TargetProfile::reference)
+      .def_readonly("host", &harness::TargetProfile::host)
+      .def_readonly("port", &harness::TargetProfile::port)
+      .def_readonly("share", &harness::TargetProfile::share)
+      .def_readonly("flags", &harness::TargetProfile::flags)
+      .def_readonly("expectations", &harness::TargetProfile::expectations);
+  m.def("find_profile", [](const std::string& n) { return harness::find_profile(n).string(); }, py::arg("name_or_path"),
+        "The profile file for a name (ci/targets/NAME.json in the working directory or the source tree), or \"\".");
+  m.def("profile_names", &harness::profile_names);
+  m.def("load_profile", [](const std::string& path) {
+        std::string err;
+        auto p = harness::load_profile(path, err);
+        if (!p) raise_scenario_error(err);
+        return *p;
+      }, py::arg("path"), "Loads a profile file. Raises ScenarioError (located).");
+  m.def("apply_profile", [](const harness::TargetProfile& p, Target& t) { harness::apply_profile(p, t); },
+        py::arg("profile"), py::arg("target"), "Copies the profile's settings into the target (in place).");
+  m.def("parse_address", [](const std::string& s, Target& t) {
+        if (!harness::parse_address(s, t.host, t.port)) throw py::value_error("--address: expected HOST[:PORT], got " + s);
+      }, py::arg("address"), py::arg("target"));
+  m.def("load_expectation_set", [](const std::string& name_or_path) {
+        std::string err;
+        auto ex = harness::load_expectation_set(name_or_path, err);
+        if (!ex) raise_scenario_error(err);
+        return expectations_to_py(*ex);
+      }, py::arg("name_or_path"), "Expectations of a target name or file (with its .d/ fragments). Raises ScenarioError.");
   m.def("load_scenario", &load_file, py::arg("path"), py::arg("timeout_ms") = 5000, py::arg("prologue_dir") = "",
         "Loads and validates one scenario file. Raises ScenarioError with the CLI's located message.");
   m.def("load_scenario_text", &load_text, py::arg("text"), py::arg("file"), py::arg("timeout_ms") = 5000,

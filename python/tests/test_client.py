@@ -15,7 +15,8 @@ def _name(tag: str) -> str:
 
 
 def _create(c, name, **kw):
-    args = dict(name=name, desired_access="FILE_READ_DATA|FILE_WRITE_DATA|FILE_READ_ATTRIBUTES",
+    # MS-SMB2 3.3.5.13: writing past end of file needs FILE_APPEND_DATA, inside it FILE_WRITE_DATA.
+    args = dict(name=name, desired_access="FILE_READ_DATA|FILE_WRITE_DATA|FILE_APPEND_DATA|FILE_READ_ATTRIBUTES",
                 share_access="FILE_SHARE_READ|FILE_SHARE_WRITE|FILE_SHARE_DELETE",
                 create_disposition="FILE_OVERWRITE_IF", create_options="FILE_NON_DIRECTORY_FILE",
                 impersonation_level=2)

@@ -47,7 +47,7 @@ def test_request_round_trip_keeps_field_names():
 def test_unknown_field_raises_located_decode_error():
     with pytest.raises(smbconform.DecodeError) as e:
         smbconform.encode_request("FLUSH", file_idd={"persistent": 1, "volatile": 1})
-    assert "FLUSH: field file_idd: unknown field" in str(e.value)
+    assert "FLUSH: field args.file_idd: unknown field" in str(e.value)   # same path as a JSON send step
     with pytest.raises(smbconform.DecodeError, match=r"locks\[0\]\.flags: unknown value"):
         smbconform.encode_request("LOCK", locks=[{"flags": "NOT_A_FLAG"}])
 

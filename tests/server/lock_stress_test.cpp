@@ -42,7 +42,8 @@ class Peer {
 
   /** Decodes and removes every frame the server has sent on this connection so far. */
   std::vector<Reply> drain() {
-    std::vector<Reply> out;
+    std::vector<Reply> out = std::move(backlog_);
+    backlog_.clear();
     for (auto& f : transport_->frames) {
       wire::ByteView payload;
       if (!proto::parse_frame(f, payload)) continue;
@@ -59,8 +60,12 @@ class Peer {
 
   Reply one(proto::Command cmd, const proto::RequestBody& body) {
     std::uint64_t mid = send(cmd, body);
-    for (auto& r : drain())
-      if (r.header.message_id == mid) return r;
+    std::optional<Reply> mine;
+    for (auto& r : drain()) {
+      if (r.header.message_id == mid && !mine) mine = std::move(r);
+      else backlog_.push_back(std::move(r));  // other responses (e.g. finals of cancelled locks) stay for drain()
+    }
+    if (mine) return *mine;
     ADD_FAILURE() << "no response to " << proto::to_string(cmd);
     return Reply{proto::Header{}, proto::ErrorResponse{}, {}};
   }
@@ -110,6 +115,7 @@ class Peer {
   std::uint64_t next_mid_ = 0;
   std::uint64_t session_id_ = 0;
   std::uint32_t tree_id_ = 0;
+  std::vector<Reply> backlog_;  ///< responses drained by one() that belong to other requests
 };
 
 std::unique_ptr<Server> make_test_server(const TempDir& dir) {

@@ -118,6 +118,8 @@ struct ConnectionSpec {
   std::string account = "user";  ///< user, user2, guest, anonymous, none
   std::string share = "default"; ///< default, ipc, none
   enum class Connect { auto_, negotiate, session, manual } connect = Connect::auto_;
+  /** "smb2" (default) or "smb1": NT LM 0.12 with SMB1 command names (smb1_runner.hpp). */
+  std::string protocol = "smb2";
 };
 
 struct Requires {

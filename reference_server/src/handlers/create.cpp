@@ -28,6 +28,10 @@ bool share_conflict(const Open& existing, std::uint32_t access, std::uint32_t sh
   auto reads = [](std::uint32_t m) { return (m & (a::FILE_READ_DATA | a::FILE_EXECUTE)) != 0; };
   auto writes = [](std::uint32_t m) { return (m & (a::FILE_WRITE_DATA | a::FILE_APPEND_DATA)) != 0; };
   auto deletes = [](std::uint32_t m) { return (m & a::DELETE) != 0; };
+  // MS-FSA 2.1.5.1.2.2: only when both the new and the existing open have READ/EXECUTE/WRITE/APPEND data or
+  // DELETE access is sharing checked (attribute-only "stat" opens never conflict; smbtorture smb2.oplock.batch8).
+  auto data = [&](std::uint32_t m) { return reads(m) || writes(m) || deletes(m); };
+  if (!data(access) || !data(existing.granted_access)) return false;
   if (reads(existing.granted_access) && !(share & FILE_SHARE_READ)) return true;
   if (writes(existing.granted_access) && !(share & FILE_SHARE_WRITE)) return true;
   if (deletes(existing.granted_access) && !(share & FILE_SHARE_DELETE)) return true;

@@ -1,6 +1,7 @@
 // The SMB1 protocol engine: common validation (MS-CIFS 3.3.5.2, MS-SMB 3.3.5.1), AndX chains, status forms,
 // signing, responses, deferred answers and the oplock-break bridge from the shared oplock machinery.
 #include <algorithm>
+#include <filesystem>
 #include <set>
 
 #include "smb1_internal.hpp"
@@ -18,6 +19,7 @@ using p::Command;
 constexpr std::uint8_t code(Command c) { return static_cast<std::uint8_t>(c); }
 constexpr std::uint8_t SMB_COM_FIND_CLOSE2 = 0x34;
 constexpr std::uint8_t SMB_COM_NT_CANCEL = 0xA4;
+constexpr std::uint8_t SMB_COM_QUERY_INFORMATION_DISK = 0x80;
 
 /**
  * Command codes MS-CIFS 2.2.2.1 defines (obsolete, deprecated or current). A defined code we do not implement
@@ -129,6 +131,40 @@ bool handle_legacy(Server& s, Connection& c, const p::Header& h, wire::ByteView 
   if (h.command == SMB_COM_NT_CANCEL) {
     // MS-CIFS 3.3.5.52: no response is ever sent. Pending requests answer themselves (a blocking lock
     // completes with its own status when its waiter is cancelled); nothing is pending otherwise.
+    return true;
+  }
+  if (h.command == SMB_COM_QUERY_INFORMATION_DISK) {
+    // MS-CIFS 2.2.4.57 (deprecated, still used by smbclient's "dskattr"): WordCount 0 request; response
+    // WordCount 5: TotalUnits, BlocksPerUnit, BlockSize, FreeUnits, Reserved (16-bit each), ByteCount 0.
+    if (msg.size() < 35 || msg[32] != 0) {
+      send_response(s, c, response_header(h, status::STATUS_INVALID_SMB), {p::Smb1ErrorResponse{}}, seq);
+      return true;
+    }
+    TreeConnect* tree = find_tid(c, h.tid);
+    if (!find_uid(c, h.uid) || !tree) {
+      send_response(s, c, response_header(h, tree ? status::STATUS_SMB_BAD_UID : status::STATUS_SMB_BAD_TID),
+                    {p::Smb1ErrorResponse{}}, seq);
+      return true;
+    }
+    std::error_code ec;
+    auto space = tree->share->store ? std::filesystem::space(tree->share->config.root, ec) : std::filesystem::space_info{};
+    // Scale so the unit count fits 16 bits: BlockSize 512, BlocksPerUnit a power of two.
+    std::uint64_t per_unit = 8;
+    while (space.capacity / (512 * per_unit) > 0xFFFF && per_unit < 0x8000) per_unit *= 2;
+    p::Header rh = response_header(h, status::STATUS_SUCCESS);
+    if (st.signing_active) rh.flags2 |= p::SMB_FLAGS2_SMB_SECURITY_SIGNATURE;
+    wire::Bytes out;
+    wire::Writer w(out);
+    p::encode(w, rh);
+    w.u8(5);
+    w.u16(static_cast<std::uint16_t>(std::min<std::uint64_t>(space.capacity / (512 * per_unit), 0xFFFF)));
+    w.u16(static_cast<std::uint16_t>(per_unit));
+    w.u16(512);
+    w.u16(static_cast<std::uint16_t>(std::min<std::uint64_t>(space.available / (512 * per_unit), 0xFFFF)));
+    w.u16(0);
+    w.u16(0);  // ByteCount
+    if (st.signing_active) p::sign_message(out, st.mac_key, seq + 1);
+    send_bytes(s, c, out);
     return true;
   }
   if (h.command == SMB_COM_FIND_CLOSE2) {
