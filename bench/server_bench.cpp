@@ -99,7 +99,7 @@ Cell own_loop(const Server& s, int conns, int seconds, const std::string& kind) 
       if (sess) {
         // WRITE: one file per connection; LOCK: one shared file, a distinct range per connection (no conflicts).
         std::string name = kind == "write" ? "bench-w-" + std::to_string(i) + ".bin" : "bench-lock.bin";
-        f = sess->create(name, kFileReadData | kFileWriteData, kFileOpenIf, st);
+        f = sess->create(name, kFileReadData | kFileWriteData | kFileAppendData, kFileOpenIf, st);
       }
       if (!f) ++failed;
       ++ready;

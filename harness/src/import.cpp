@@ -240,7 +240,11 @@ std::optional<json> import_capture(const std::string& file, const ImportOptions&
     std::string share = "default";
     std::map<std::uint64_t, std::string> requests;  ///< MessageId -> command, of sends not yet answered
     std::set<std::uint64_t> skipped;                 ///< MessageIds of prologue requests
+    std::map<std::uint64_t, bool> tree_connects;     ///< MessageId of a TREE_CONNECT -> to IPC$
+    std::map<std::uint32_t, std::string> trees;      ///< recorded TreeId -> variable
+    std::set<std::uint32_t> ipc_trees;
   };
+  int tree_counter = 0;
   std::vector<Conn> conns(streams.size());
   for (std::size_t i = 0; i < conns.size(); ++i)
     conns[i].name = i < 26 ? std::string(1, static_cast<char>('A' + i)) : "C" + std::to_string(i);
@@ -272,26 +276,37 @@ std::optional<json> import_capture(const std::string& file, const ImportOptions&
     if (!hdr) continue;
     auto cmd = static_cast<proto::Command>(hdr->command);
     std::string cmd_name(proto::to_string(cmd));
-    bool prologue_cmd = cmd == proto::Command::NEGOTIATE || cmd == proto::Command::SESSION_SETUP ||
-                        cmd == proto::Command::TREE_CONNECT;
+    // NEGOTIATE and SESSION_SETUP are the prologue ("connect": "session"); TREE_CONNECTs stay steps because a
+    // client may connect several trees (smbclient asks IPC$ for a DFS referral before the share).
+    bool prologue_cmd = cmd == proto::Command::NEGOTIATE || cmd == proto::Command::SESSION_SETUP;
     if (m.from_client) {
       if (m.member == 0 || m.order != compound_order || m.stream != compound_stream) flush_compound();
       if (prologue_cmd) {
         c.skipped.insert(hdr->message_id);
-        if (cmd == proto::Command::NEGOTIATE) continue;
-        if (cmd == proto::Command::TREE_CONNECT) {
-          wire::Reader br(m.bytes);
-          if (auto req = proto::decode_request(m.bytes)) {
-            if (auto* tc = std::get_if<proto::TreeConnectRequest>(&req->body)) {
-              std::string path = tc->path;
-              std::string tail = path.substr(path.find_last_of('\\') + 1);
-              if (c.in_prologue) c.share = (tail == "IPC$" || tail == "ipc$") ? "ipc" : "default";
-            }
-          }
-        }
         continue;
       }
       auto req = proto::decode_request(m.bytes);
+      if (req && cmd == proto::Command::TREE_CONNECT) {
+        if (auto* tc = std::get_if<proto::TreeConnectRequest>(&req->body)) {
+          std::string tail = tc->path.substr(tc->path.find_last_of('\\') + 1);
+          bool ipc = tail == "IPC$" || tail == "ipc$";
+          c.tree_connects[hdr->message_id] = ipc;
+          ++requests;
+          c.used = true;
+          std::string name = "m" + std::to_string(hdr->message_id);
+          json st{{"send", "TREE_CONNECT"}, {"name", name},
+                  {"args", {{"path", ipc ? std::string("\\\\$host\\IPC$") : std::string("\\\\$host\\$share")}}}};
+          if (conns.size() > 1) st["on"] = c.name;
+          c.requests[hdr->message_id] = "TREE_CONNECT";
+          if (compound.is_null()) {
+            compound = json::array();
+            compound_order = m.order;
+            compound_stream = m.stream;
+          }
+          compound.push_back(st);
+          continue;
+        }
+      }
       if (req) {
         if (auto* io = std::get_if<proto::IoctlRequest>(&req->body); io && io->ctl_code == kFsctlValidateNegotiateInfo) {
           // Part of the tree connect (MS-SMB2 3.2.5.5); the runner's prologue negotiates its own values.
@@ -310,15 +325,14 @@ std::optional<json> import_capture(const std::string& file, const ImportOptions&
         c.requests[hdr->message_id] = cmd_name;
         continue;
       }
+      bool on_ipc = c.ipc_trees.count(hdr->tree_id) != 0;
       json args = to_json(req->body);
       proto::RequestBody dflt;
       request_from_json(cmd_name, json::object(), dflt);
       args = strip_defaults(args, to_json(dflt));
-      if (opt.use_dir && cmd == proto::Command::CREATE && args.contains("name")) {
-        std::string n = args["name"].get<std::string>();
+      if (opt.use_dir && !on_ipc && cmd == proto::Command::CREATE) {
+        std::string n = args.value("name", "");
         args["name"] = n.empty() ? "$dir" : "$dir\\" + n;
-      } else if (opt.use_dir && cmd == proto::Command::CREATE) {
-        args["name"] = "$dir";
       }
       substitute_file_ids(args, file_ids);
       std::string name = "m" + std::to_string(hdr->message_id);
@@ -329,6 +343,8 @@ std::optional<json> import_capture(const std::string& file, const ImportOptions&
         if (hdr->is_async()) st["header"] = {{"async_id", "$" + c.name + "_async_" + std::to_string(hdr->async_id)}};
         else st["header"] = {{"message_id", hdr->message_id}};
       }
+      if (!hdr->is_async() && c.trees.count(hdr->tree_id) && !(hdr->flags & proto::SMB2_FLAGS_RELATED_OPERATIONS))
+        st["header"] = {{"tree_id", "$" + c.trees[hdr->tree_id]}};
       if (hdr->flags & proto::SMB2_FLAGS_RELATED_OPERATIONS) st["related"] = true;
       if (cmd != proto::Command::CANCEL) c.requests[hdr->message_id] = cmd_name;
       if (compound.is_null()) {
@@ -373,6 +389,12 @@ std::optional<json> import_capture(const std::string& file, const ImportOptions&
     std::string expect = r ? body_name(r->body) : it->second;
     if (expect != "ERROR") expect = it->second;
     json st{{"expect", expect}, {"request", name}, {"status", status_name(hdr->status)}};
+    if (auto tc = c.tree_connects.find(hdr->message_id); tc != c.tree_connects.end() && hdr->nt_status() == status::STATUS_SUCCESS) {
+      std::string var = "t" + std::to_string(++tree_counter);
+      c.trees[hdr->tree_id] = var;
+      if (tc->second) c.ipc_trees.insert(hdr->tree_id);
+      st["capture"] = {{var, "header.tree_id"}};
+    }
     if (r && cmd == proto::Command::CREATE && hdr->nt_status() == status::STATUS_SUCCESS) {
       if (auto* cr = std::get_if<proto::CreateResponse>(&r->body)) {
         std::string var = "f" + std::to_string(++file_counter);
@@ -392,7 +414,7 @@ std::optional<json> import_capture(const std::string& file, const ImportOptions&
   json connections = json::object();
   for (const auto& c : conns) {
     if (!c.used) continue;
-    json cj{{"share", c.share}};
+    json cj{{"connect", "session"}};
     if (c.dialect != 0) {
       char b[16];
       std::snprintf(b, sizeof b, "%x.%x.%x", c.dialect >> 8, (c.dialect >> 4) & 0xF, c.dialect & 0xF);
@@ -414,8 +436,9 @@ std::optional<json> import_capture(const std::string& file, const ImportOptions&
       "Imported by smbconform import from " + std::filesystem::path(opt.source.empty() ? file : opt.source).filename().string() +
       ": the recorded client's requests are replayed as sends and each recorded final response's status "
       "(and command) is expected (MS-SMB2 3.3.4.4 echoes Command and MessageId; the statuses are those the recorded "
-      "server returned). NEGOTIATE, SESSION_SETUP, TREE_CONNECT and FSCTL_VALIDATE_NEGOTIATE_INFO became each "
-      "connection's prologue; FileIds are captured from CREATE responses; names live under $dir.";
+      "server returned). NEGOTIATE, SESSION_SETUP and FSCTL_VALIDATE_NEGOTIATE_INFO became each connection's "
+      "prologue; TREE_CONNECTs go to $share or IPC$ with TreeIds captured; FileIds are captured from CREATE "
+      "responses; names live under $dir.";
   sc["requirements"] = opt.requirements;
   sc["spec"] = json::array({"MS-SMB2 3.3.4.4", "MS-SMB2 2.2"});
   sc["level"] = "MUST";

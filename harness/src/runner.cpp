@@ -779,6 +779,7 @@ void Run::run() {
     return;
   }
   vars_.set("share", target_.share);
+  vars_.set("host", target_.host);  // for TREE_CONNECT paths "\\\\$host\\IPC$" (imported captures)
   vars_.set("file_id_all_ones", json{{"persistent", ~0ull}, {"volatile", ~0ull}});
   if (sc_.uses_dir) {
     std::string err = setup_dir();

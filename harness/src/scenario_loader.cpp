@@ -715,9 +715,9 @@ Scenario Loader::load(const json& root) {
   for (const auto& [name, c] : conns.items()) {
     std::string prefix = "connections." + name;
     if (!std::regex_match(name, std::regex("^[A-Za-z][A-Za-z0-9_]*$"))) fail("", prefix, "bad connection name");
-    if (name == "dir" || name == "share") fail("", prefix, "reserved name");
+    if (name == "dir" || name == "share" || name == "host") fail("", prefix, "reserved name");
     if (!c.is_object()) fail("", prefix, "expected an object");
-    check_keys(c, {"dialects", "signing", "account", "share", "connect", "protocol"}, "", prefix + ".");
+    check_keys(c, {"dialects", "signing", "account", "share", "connect", "protocol", "extra_session"}, "", prefix + ".");
     ConnectionSpec cs;
     cs.name = name;
     if (c.contains("dialects")) {
@@ -749,6 +749,10 @@ Scenario Loader::load(const json& root) {
     cs.share = one_of("share", {"default", "ipc", "none"}, "default");
     std::string connect = one_of("connect", {"auto", "negotiate", "session", "manual"}, "auto");
     cs.protocol = one_of("protocol", {"smb2", "smb1"}, "smb2");
+    cs.extra_session = one_of("extra_session", {"user", "user2", "guest"}, "");
+    if (!cs.extra_session.empty() && cs.protocol != "smb1") fail("", prefix + ".extra_session", "only for \"protocol\": \"smb1\"");
+    if (cs.extra_session == "user2" && std::find(sc.requires_.accounts.begin(), sc.requires_.accounts.end(), "user2") == sc.requires_.accounts.end())
+      sc.requires_.accounts.push_back("user2");
     cs.connect = connect == "manual"      ? ConnectionSpec::Connect::manual
                  : connect == "negotiate" ? ConnectionSpec::Connect::negotiate
                  : connect == "session"   ? ConnectionSpec::Connect::session
@@ -763,7 +767,7 @@ Scenario Loader::load(const json& root) {
   std::sort(sc.connections.begin(), sc.connections.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   sc.default_connection = connections_.count("A") ? "A" : sc.connections.front().name;
   default_connection_ = sc.default_connection;
-  defined_.insert({"dir", "share", "file_id_all_ones"});
+  defined_.insert({"dir", "share", "host", "file_id_all_ones"});
 
   // steps (groups expanded first)
   std::filesystem::path fp(file_);

@@ -191,6 +191,16 @@ Result<p::SessionSetupAndxResponse> Smb1Client::session_setup(const Account& acc
   return errc::auth_failed;
 }
 
+Result<std::uint16_t> Smb1Client::add_session(const Account& account, Deadline deadline) {
+  if (signing_) return errc::auth_failed;
+  std::uint16_t first = uid_;
+  auto r = session_setup(account, false, deadline);
+  std::uint16_t second = uid_;
+  uid_ = first;
+  if (!r) return r.error();
+  return second;
+}
+
 Result<p::TreeConnectAndxResponse> Smb1Client::tree_connect(const std::string& unc, Deadline deadline) {
   p::TreeConnectAndxRequest req;
   req.path = unc;

@@ -288,6 +288,7 @@ void set_vars(const Smb1Conn& c, const std::string& name, Variables& vars) {
   v["tree_id"] = cl ? cl->tid() : 0;
   v["capabilities"] = cl ? cl->negotiate_response().capabilities : 0;
   v["security_mode"] = cl ? cl->negotiate_response().security_mode : 0;
+  if (const json* old = vars.find(name); old && old->contains("uid2")) v["uid2"] = (*old)["uid2"];
   vars.set(name, v);
 }
 
@@ -413,7 +414,8 @@ Smb1Grade run_send(Smb1Conn& c, const SendSpec& spec, const StepInfo& info, Smb1
                       }, body)},
                      {"hex", wire::to_hex(c.client->last_sent())}});
   if (!mid) return {Verdict::fail, "send failed: " + mid.error().message()};
-  c.outstanding.push_back({*mid, spec.command, spec.name});
+  // A bare oplock acknowledgment is answered by nothing (MS-CIFS 3.3.5.30): it is not outstanding.
+  if (so.expects_response) c.outstanding.push_back({*mid, spec.command, spec.name});
   if (!spec.name.empty()) {
     ctx.vars.set(spec.name, json{{"mid", *mid}, {"message_id", *mid}});
     ctx.marks[spec.name] = Clock::now();
@@ -514,6 +516,13 @@ std::string smb1_prologue(std::shared_ptr<Smb1Conn>& conn, const ConnectionSpec&
   auto s = conn->client->session_setup(account_for(spec.account, ctx.target), spec.signing == ConnectionSpec::Signing::required, d);
   if (!s) return who + "SESSION_SETUP_ANDX as " + spec.account + " failed: " + s.error().message() + " (" + to_string(conn->client->last_status()) + ")";
   set_vars(*conn, spec.name, ctx.vars);
+  if (!spec.extra_session.empty()) {
+    auto u2 = conn->client->add_session(account_for(spec.extra_session, ctx.target), d);
+    if (!u2) return who + "second SESSION_SETUP_ANDX as " + spec.extra_session + " failed: " + u2.error().message();
+    json v = *ctx.vars.find(spec.name);
+    v["uid2"] = *u2;
+    ctx.vars.set(spec.name, v);
+  }
   if (spec.connect == ConnectionSpec::Connect::session || spec.share == "none") return "";
   std::string share = spec.share == "ipc" ? "IPC$" : (spec.account == "guest" && ctx.target.guest_share) ? *ctx.target.guest_share : ctx.target.share;
   auto t = conn->client->tree_connect("\\\\" + ctx.target.host + "\\" + share, d);

@@ -213,12 +213,12 @@ std::optional<HandlerResult> oplock_break_for_open(RequestContext& ctx, const pr
   Server& s = ctx.server;
   // MS-FSA 2.1.5.1.2: FILE_CREATE of an existing file fails with OBJECT_NAME_COLLISION before any oplock check.
   if (req.create_disposition == FILE_CREATE) return std::nullopt;
-  // MS-FSA 2.1.4.12 (OPEN): an open asking only for FILE_READ_ATTRIBUTES / FILE_WRITE_ATTRIBUTES / SYNCHRONIZE
-  // breaks no oplock.
-  constexpr std::uint32_t attr_only = access::FILE_READ_ATTRIBUTES | access::FILE_WRITE_ATTRIBUTES | SYNCHRONIZE;
-  if ((granted_access & ~attr_only) == 0) return std::nullopt;
   bool overwrite = req.create_disposition == FILE_SUPERSEDE || req.create_disposition == FILE_OVERWRITE ||
                    req.create_disposition == FILE_OVERWRITE_IF;
+  // MS-FSA 2.1.4.12 (OPEN): an open asking only for FILE_READ_ATTRIBUTES / FILE_WRITE_ATTRIBUTES / SYNCHRONIZE
+  // breaks no oplock unless it supersedes or overwrites the file (smbtorture smb2.oplock.batch8 vs batch13).
+  constexpr std::uint32_t attr_only = access::FILE_READ_ATTRIBUTES | access::FILE_WRITE_ATTRIBUTES | SYNCHRONIZE;
+  if ((granted_access & ~attr_only) == 0 && !overwrite) return std::nullopt;
   bool must_wait = false;
   std::vector<Open*> holders(file.opens.begin(), file.opens.end());  // a break may close a holder
   for (Open* o : holders) {

@@ -60,7 +60,7 @@ std::string write_smb2(std::uint16_t port, const std::string& name, const Bytes&
   auto s = smb::hardening::Smb2Session::open("127.0.0.1", port, "alice", "secret", "share");
   if (!s) return "logon: " + s.error().message();
   smb::NtStatus st;
-  auto f = s->create(name, smb::hardening::kFileWriteData | smb::hardening::kFileReadData,
+  auto f = s->create(name, smb::hardening::kFileWriteData | smb::hardening::kFileAppendData | smb::hardening::kFileReadData,
                      smb::hardening::kFileOverwriteIf, st);
   if (!f) return "CREATE: " + std::string(smb::to_string(st));
   for (std::size_t off = 0; off < data.size(); off += 65536) {

@@ -8,7 +8,8 @@
 #   hostile_test.sh BUILD_DIR SOURCE_DIR [--full]
 #
 # CI: the five behaviours with K drawn per connection from 0..10, plus one pure-hostile run. --full adds every
-# fixed K in 0..12 for every behaviour (scripts/soak-style long run; minutes).
+# fixed K in 0..12 for every behaviour (a long run; many minutes). HOSTILE_MODES="reset stall" limits the behaviours
+# (and skips the pure-hostile run), HOSTILE_SEED reproduces a run, HOSTILE_TIMEOUT_MS sets the step timeout.
 set -euo pipefail
 BUILD=$1; SRC=$2; FULL=${3:-}
 . "$SRC/tests/integration/lib.sh"
@@ -45,14 +46,14 @@ run_case() {
   local t0 rc=0
   t0=$(date +%s%N)
   # 16 jobs: the scenarios mostly wait on the network, so the run stays short even when every step times out.
-  timeout -k 5 300 "$BUILD/bin/smbconform" run scenarios --target "smb://alice:secret@127.0.0.1:$port/share" \
+  timeout -k 5 150 "$BUILD/bin/smbconform" run scenarios --target "smb://alice:secret@127.0.0.1:$port/share" \
     --user2 bob:secret2 -j 16 --timeout-ms "$TIMEOUT_MS" --json "$out/report.json" >"$out/run.out" 2>"$out/run.err" || rc=$?
   local wall=$(( ($(date +%s%N) - t0) / 1000000 ))
   kill -TERM "$HPID" 2>/dev/null || true
   wait "$HPID" 2>/dev/null || true
   HPID=""
   if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
-    echo "FAIL [$label]: smbconform exited with status $rc (0 or 1 expected; 124 = killed after 300 s)"
+    echo "FAIL [$label]: smbconform exited with status $rc (0 or 1 expected; 124 = still running after 150 s: a hang)"
     tail -n 20 "$out/run.out" "$out/run.err"; fail=1; return
   fi
   if ! python3 - "$out/report.json" "$TIMEOUT_MS" "$strict" "$label" <<'PY'
@@ -104,12 +105,13 @@ PY
   echo "[$label] runner exit $rc, wall ${wall} ms; $(cat "$out/hostile.err")"
 }
 
-for mode in reset stall garbage oversized interim; do
+MODES=${HOSTILE_MODES:-reset stall garbage oversized interim}
+for mode in $MODES; do
   run_case "$mode" any --mode "$mode" --upstream "127.0.0.1:$REF_PORT" --after-max 10
 done
-run_case "mixed-pure" strict --mode mixed --after 0
+[ -n "${HOSTILE_MODES:-}" ] || run_case "mixed-pure" strict --mode mixed --after 0
 if [ "$FULL" = "--full" ]; then
-  for mode in reset stall garbage oversized interim; do
+  for mode in $MODES; do
     for k in $(seq 0 12); do
       s=any; [ "$k" -eq 0 ] && s=strict
       run_case "$mode-after-$k" "$s" --mode "$mode" --upstream "127.0.0.1:$REF_PORT" --after "$k"

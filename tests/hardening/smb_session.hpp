@@ -13,6 +13,7 @@ namespace smb::hardening {
 // MS-SMB2 2.2.13 / MS-FSCC 2.4 values used by the programs.
 inline constexpr std::uint32_t kFileReadData = 0x00000001;
 inline constexpr std::uint32_t kFileWriteData = 0x00000002;
+inline constexpr std::uint32_t kFileAppendData = 0x00000004;  // needed to extend a file (MS-SMB2 3.3.5.13)
 inline constexpr std::uint32_t kFileReadAttributes = 0x00000080;
 inline constexpr std::uint32_t kDelete = 0x00010000;
 inline constexpr std::uint32_t kShareAll = 0x00000007;

@@ -67,7 +67,7 @@ void worker(int id, std::uint16_t port, const Options& o, std::atomic<bool>& sto
   while (!stop) {
     std::string name = "soak-" + std::to_string(rng() % o.files) + ".bin";
     NtStatus status;
-    auto f = s->create(name, kFileReadData | kFileWriteData, kFileOpenIf, status);
+    auto f = s->create(name, kFileReadData | kFileWriteData | kFileAppendData, kFileOpenIf, status);
     ++c.ops;
     if (!f) {
       fail("CREATE " + name, status);

@@ -120,6 +120,8 @@ struct ConnectionSpec {
   enum class Connect { auto_, negotiate, session, manual } connect = Connect::auto_;
   /** "smb2" (default) or "smb1": NT LM 0.12 with SMB1 command names (smb1_runner.hpp). */
   std::string protocol = "smb2";
+  /** SMB1 only: "" or the account of a second SESSION_SETUP_ANDX on the same connection ($X.uid2). */
+  std::string extra_session;
 };
 
 struct Requires {

@@ -59,6 +59,11 @@ class Smb1Client {
    */
   Result<proto::smb1::SessionSetupAndxResponse> session_setup(const Account& account, bool require_signing,
                                                               Deadline deadline);
+  /**
+   * A second SESSION_SETUP_ANDX on this connection (MS-CIFS: several UIDs per connection). The live UID stays the
+   * first one; returns the new UID. Not supported once signing is active. Errors: as session_setup.
+   */
+  Result<std::uint16_t> add_session(const Account& account, Deadline deadline);
   /** TREE_CONNECT_ANDX to `unc`. Errors: errc::tree_connect_failed, errc::bad_response, transport errors. */
   Result<proto::smb1::TreeConnectAndxResponse> tree_connect(const std::string& unc, Deadline deadline);
 

@@ -17,6 +17,7 @@
 #include "smbharness/target.hpp"
 #include "smbharness/values.hpp"
 #include "smbproto/fields.hpp"
+#include "smbproto/json.hpp"
 #include "smbproto/status.hpp"
 
 namespace smb::harness {

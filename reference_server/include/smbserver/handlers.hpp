@@ -30,8 +30,8 @@ HandlerResult handle_set_info(RequestContext& ctx, const proto::SetInfoRequest& 
 proto::NegotiateResponse make_negotiate_response(Server& s, Connection& c, std::uint16_t dialect);
 
 /**
- * Oplock hook for CREATE (3.3.5.9 step 9): returns the level granted to `open`. The reference server
- * grants SMB2_OPLOCK_LEVEL_NONE for now; the oplock work replaces this.
+ * Oplock hook for CREATE (3.3.5.9 step 9): returns the level granted to `open` (MS-FSA 2.1.5.18 rules,
+ * implemented in src/oplock.cpp; see oplock.hpp).
  */
 std::uint8_t grant_oplock(RequestContext& ctx, Open& open, std::uint8_t requested);
 
