@@ -10,6 +10,8 @@ PACKAGES=(
   pybind11-dev python3-dev python3-pybind11 python3-pytest
   # real peers for the integration tests: smbd, smbclient, smbtorture, tshark
   samba samba-vfs-modules smbclient samba-testsuite tshark
+  # grading reports: JUnit schema check (xmllint) and the HTML report in headless Chromium
+  libxml2-utils chromium
   # hardening (issue 9): clang 16 for libFuzzer + ASan/UBSan (clang 14 cannot capture structured bindings), profilers
   clang-16 libclang-rt-16-dev valgrind linux-perf
 )

@@ -334,12 +334,12 @@ int run_cli(const std::string& argv0, const std::vector<std::string>& args, std:
   add_target_options(diff);
   diff->add_option("--json", json_out, "write the differences as JSON");
   std::string capture_file, import_out, import_id;
-  std::uint16_t server_port = 445;
+  std::uint16_t server_port = 0;
   auto* imp = app.add_subcommand("import", "turn a recorded SMB2 session (pcap/pcapng) into a scenario");
   imp->add_option("capture", capture_file, "CAPTURE.pcap or .pcapng")->required();
   imp->add_option("-o,--output", import_out, "scenario file to write")->required();
   imp->add_option("--id", import_id, "scenario id (default: the output file name)");
-  imp->add_option("--server-port", server_port, "TCP port of the server in the capture (default 445)");
+  imp->add_option("--server-port", server_port, "TCP port of the server in the capture (default: the port the first SMB2 request went to)");
   std::vector<std::string> import_reqs;
   imp->add_option("--requirement", import_reqs, "requirement ID(s) to file the scenario under (default SMB2-COMMON-20)");
   std::vector<std::string> rev(args.rbegin(), args.rend());

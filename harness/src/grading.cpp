@@ -189,12 +189,19 @@ json score(const json& report) {
   json sections = json::object(), levels = json::object();
   for (const auto& s : report.at("scenarios")) {
     std::string v = s.value("verdict", "ungraded");
-    std::string sec = scenario_section(s);
+    // A scenario counts once in every section its requirements belong to (as the console summary does).
+    std::set<std::string> secs;
+    for (const auto& q : s.value("requirements", json::array())) secs.insert(section_of(q.get<std::string>()));
+    if (secs.empty()) secs.insert("OTHER");
     std::string lvl = s.value("level", "");
     if (lvl.empty()) lvl = "UNSPECIFIED";
-    if (!sections.contains(sec)) sections[sec] = empty_counts();
     if (!levels.contains(lvl)) levels[lvl] = empty_counts();
-    for (json* c : {&total, &sections[sec], &levels[lvl]}) {
+    std::vector<json*> into{&total, &levels[lvl]};
+    for (const auto& sec : secs) {
+      if (!sections.contains(sec)) sections[sec] = empty_counts();
+      into.push_back(&sections[sec]);
+    }
+    for (json* c : into) {
       (*c)[v] = (*c)[v].get<int>() + 1;
       (*c)["scenarios"] = (*c)["scenarios"].get<int>() + 1;
     }

@@ -85,6 +85,9 @@ pre{font-size:11.5px;background:var(--bg);padding:6px 8px;border-radius:4px;over
 a{color:#0969da}
 .mx td.v0{white-space:nowrap}
 .legend span{margin-right:10px}
+.mini{display:inline-block;width:70px;height:8px;background:#eaeef2;border-radius:4px;overflow:hidden;vertical-align:middle;margin-right:6px}
+.mini span{display:block;height:100%}
+.more{color:#59636e}
 )";
 
 struct Column {
@@ -100,7 +103,21 @@ std::string counts_cells(const json& c, std::size_t t, const std::string& key_at
     o << "<td class=\"n\" data-target=\"" << t << "\" " << key_attr << "=\"" << esc(key) << "\" data-metric=\"" << metric
       << "\">" << text << "</td>";
   };
-  cell("conformance", pct(c.value("conformance", json())));
+  {
+    // The conformance cell carries a small bar so weak sections stand out at a glance.
+    const json& conf = c.value("conformance", json());
+    std::string text = pct(conf);
+    if (!conf.is_null()) {
+      double v = conf.get<double>();
+      const char* colour = v >= 0.95 ? "var(--pass)" : v >= 0.8 ? "var(--ns)" : "var(--fail)";
+      char bar[200];
+      std::snprintf(bar, sizeof bar, "<span class=\"mini\"><span style=\"width:%.0f%%;background:%s\"></span></span>", v * 100, colour);
+      o << "<td class=\"n\">" << bar << " <span data-target=\"" << t << "\" " << key_attr << "=\"" << esc(key)
+        << "\" data-metric=\"conformance\">" << text << "</span></td>";
+    } else {
+      cell("conformance", text);
+    }
+  }
   cell("coverage", pct(c.value("coverage", json())));
   for (const char* m : {"pass", "non_strict", "fail", "unsupported", "ungraded"}) cell(m, std::to_string(c.value(m, 0)));
   return o.str();
@@ -235,10 +252,14 @@ std::string html_report(const std::vector<json>& reports, const HtmlOptions& opt
       o << "<td data-target=\"" << t << "\" data-requirement=\"" << esc(r.id) << "\">" << badge(v) << "</td>";
     }
     o << "<td>";
-    bool first = true;
+    std::size_t shown_links = 0;
     for (const auto& s : scs) {
-      o << (first ? "" : ", ") << "<a href=\"#sc-" << esc(s) << "\">" << esc(s) << "</a>";
-      first = false;
+      if (shown_links == 3) {
+        o << " <span class=\"more\">+" << scs.size() - 3 << " more</span>";
+        break;
+      }
+      o << (shown_links ? ", " : "") << "<a href=\"#sc-" << esc(s) << "\">" << esc(s) << "</a>";
+      ++shown_links;
     }
     o << "</td></tr>";
   }

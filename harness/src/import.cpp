@@ -20,6 +20,11 @@ namespace {
 using json = nlohmann::json;
 
 constexpr std::uint32_t kFsctlValidateNegotiateInfo = 0x00140204;  // MS-SMB2 2.2.31
+constexpr std::uint32_t kFsctlDfsGetReferrals = 0x00060194;        // MS-SMB2 2.2.31, MS-DFSC
+constexpr std::uint32_t kFsctlDfsGetReferralsEx = 0x000601B0;
+/** Largest output a replayed request asks for: one credit's worth (MS-SMB2 3.2.4.1.5), whatever the recording's
+ *  client negotiated, so the runner's CreditCharge of 1 stays valid. */
+constexpr std::uint64_t kMaxReplayOutput = 65536;
 
 /** One direction of a TCP connection, reassembled. */
 struct HalfStream {
@@ -150,6 +155,7 @@ std::optional<json> import_capture(const std::string& file, const ImportOptions&
   pcap_pkthdr* h = nullptr;
   const u_char* d = nullptr;
   int rc;
+  std::uint16_t server_port = opt.server_port;  // 0 = the port the first SMB2 request went to
   while ((rc = pcap_next_ex(p.get(), &h, &d)) == 1) {
     std::size_t n = h->caplen, off = 0;
     std::uint16_t ethertype = 0;
@@ -200,12 +206,21 @@ std::optional<json> import_capture(const std::string& file, const ImportOptions&
     if (n < tcp + 20) continue;
     std::uint16_t sport = static_cast<std::uint16_t>(d[tcp] << 8 | d[tcp + 1]);
     std::uint16_t dport = static_cast<std::uint16_t>(d[tcp + 2] << 8 | d[tcp + 3]);
-    if (sport != opt.server_port && dport != opt.server_port) continue;
     std::uint32_t seq = static_cast<std::uint32_t>(d[tcp + 4]) << 24 | d[tcp + 5] << 16 | d[tcp + 6] << 8 | d[tcp + 7];
     std::size_t doff = (d[tcp + 12] >> 4) * 4u;
     bool syn = (d[tcp + 13] & 0x02) != 0;
     if (n < tcp + doff) continue;
-    bool to_server = dport == opt.server_port;
+    if (server_port == 0) {
+      // A Direct TCP frame (MS-SMB2 2.1) holding an SMB2 header without SMB2_FLAGS_SERVER_TO_REDIR is a request.
+      const u_char* pl = d + tcp + doff;
+      std::size_t len = n - tcp - doff;
+      if (len >= 4 + 64 && pl[0] == 0 && pl[4] == 0xFE && pl[5] == 'S' && pl[6] == 'M' && pl[7] == 'B' && (pl[4 + 16] & 1) == 0)
+        server_port = dport;
+      else
+        continue;
+    }
+    if (sport != server_port && dport != server_port) continue;
+    bool to_server = dport == server_port;
     std::string client = to_server ? src + ":" + std::to_string(sport) : dst + ":" + std::to_string(dport);
     std::string server = to_server ? dst : src;
     std::string key = client + ">" + server;
@@ -269,6 +284,7 @@ std::optional<json> import_capture(const std::string& file, const ImportOptions&
     compound = json();
   };
   std::size_t requests = 0;
+  bool saw_rename = false;
   for (const auto& m : msgs) {
     Conn& c = conns[m.stream];
     wire::Reader rd(m.bytes);
@@ -295,7 +311,7 @@ std::optional<json> import_capture(const std::string& file, const ImportOptions&
           c.used = true;
           std::string name = "m" + std::to_string(hdr->message_id);
           json st{{"send", "TREE_CONNECT"}, {"name", name},
-                  {"args", {{"path", ipc ? std::string("\\\\$host\\IPC$") : std::string("\\\\$host\\$share")}}}};
+                  {"args", {{"path", ipc ? std::string("\\\\$host\\IPC$$") : std::string("\\\\$host\\$share")}}}};
           if (conns.size() > 1) st["on"] = c.name;
           c.requests[hdr->message_id] = "TREE_CONNECT";
           if (compound.is_null()) {
@@ -308,8 +324,11 @@ std::optional<json> import_capture(const std::string& file, const ImportOptions&
         }
       }
       if (req) {
-        if (auto* io = std::get_if<proto::IoctlRequest>(&req->body); io && io->ctl_code == kFsctlValidateNegotiateInfo) {
-          // Part of the tree connect (MS-SMB2 3.2.5.5); the runner's prologue negotiates its own values.
+        if (auto* io = std::get_if<proto::IoctlRequest>(&req->body);
+            io && (io->ctl_code == kFsctlValidateNegotiateInfo || io->ctl_code == kFsctlDfsGetReferrals ||
+                   io->ctl_code == kFsctlDfsGetReferralsEx)) {
+          // VALIDATE_NEGOTIATE_INFO is part of the tree connect (MS-SMB2 3.2.5.5) and carries the recorded client's
+          // negotiate values; DFS referrals are the client's path resolution (MS-DFSC), not the session's work.
           c.skipped.insert(hdr->message_id);
           continue;
         }
@@ -326,10 +345,15 @@ std::optional<json> import_capture(const std::string& file, const ImportOptions&
         continue;
       }
       bool on_ipc = c.ipc_trees.count(hdr->tree_id) != 0;
+      if (auto* si = std::get_if<proto::SetInfoRequest>(&req->body); si && si->info_type == 1 && si->file_info_class == 10)
+        saw_rename = true;  // MS-FSCC 2.4.42 FileRenameInformation: the new name sits inside the buffer
       json args = to_json(req->body);
       proto::RequestBody dflt;
       request_from_json(cmd_name, json::object(), dflt);
       args = strip_defaults(args, to_json(dflt));
+      for (const char* k : {"output_buffer_length", "max_output_response"})
+        if (args.contains(k) && args[k].is_number_unsigned() && args[k].get<std::uint64_t>() > kMaxReplayOutput)
+          args[k] = kMaxReplayOutput;
       if (opt.use_dir && !on_ipc && cmd == proto::Command::CREATE) {
         std::string n = args.value("name", "");
         args["name"] = n.empty() ? "$dir" : "$dir\\" + n;
@@ -408,8 +432,16 @@ std::optional<json> import_capture(const std::string& file, const ImportOptions&
   }
   flush_compound();
   if (requests == 0) {
-    error = "no SMB2 request after the prologue on TCP port " + std::to_string(opt.server_port);
+    error = server_port == 0 ? "no SMB2 request in the capture"
+                             : "no SMB2 request after the prologue on TCP port " + std::to_string(server_port);
     return std::nullopt;
+  }
+  if (saw_rename && opt.use_dir) {
+    // A rename's target name is bytes inside the SET_INFO buffer, where "$dir" cannot be substituted: replay
+    // the recorded names as they are (at the share root) instead.
+    ImportOptions flat = opt;
+    flat.use_dir = false;
+    return import_capture(file, flat, error);
   }
   json connections = json::object();
   for (const auto& c : conns) {
@@ -437,8 +469,12 @@ std::optional<json> import_capture(const std::string& file, const ImportOptions&
       ": the recorded client's requests are replayed as sends and each recorded final response's status "
       "(and command) is expected (MS-SMB2 3.3.4.4 echoes Command and MessageId; the statuses are those the recorded "
       "server returned). NEGOTIATE, SESSION_SETUP and FSCTL_VALIDATE_NEGOTIATE_INFO became each connection's "
-      "prologue; TREE_CONNECTs go to $share or IPC$ with TreeIds captured; FileIds are captured from CREATE "
-      "responses; names live under $dir.";
+      "prologue; DFS referral requests (MS-DFSC path resolution) were left out; output buffer lengths were capped "
+      "at 65536 (one credit); TREE_CONNECTs go to $share or IPC$ with TreeIds captured; FileIds are captured from "
+      "CREATE responses;" +
+      std::string(opt.use_dir ? " names live under $dir."
+                              : " names are replayed as recorded, at the share root, because the session renames a file "
+                                "(the new name is inside a SET_INFO buffer).");
   sc["requirements"] = opt.requirements;
   sc["spec"] = json::array({"MS-SMB2 3.3.4.4", "MS-SMB2 2.2"});
   sc["level"] = "MUST";

@@ -1,7 +1,7 @@
 // Connection soak (issue 9): many concurrent SMB2 connections doing CREATE/WRITE/LOCK/UNLOCK/FLUSH/CLOSE with
 // contention on a few files against a fresh reference server, for a bounded time.
 //
-//   soak_check --server PATH/smbconform-server [--connections 256] [--seconds 60] [--files 4]
+//   soak_check --server PATH/smbconform-server [--connections 256] [--seconds 60] [--files 4] [--hold]
 //
 // Passes (exit 0) when: every request is answered within 10 s (no deadlock); every status is SUCCESS or one of the
 // expected conflicts (LOCK with FAIL_IMMEDIATELY: STATUS_LOCK_NOT_GRANTED, MS-SMB2 3.3.5.14 / MS-FSA 2.1.5.10;
@@ -38,6 +38,7 @@ struct Options {
   int connections = 256;
   int seconds = 60;
   int files = 4;
+  bool hold = false;  ///< keep the server running at the end until stdin closes (to inspect it)
 };
 
 struct Counters {
@@ -52,12 +53,15 @@ struct Counters {
 };
 
 /** One connection's loop until `stop`. */
-void worker(int id, std::uint16_t port, const Options& o, std::atomic<bool>& stop, Counters& c) {
-  auto s = Smb2Session::open("127.0.0.1", port, "alice", "secret", "share", std::chrono::seconds(30));
+void worker(int id, std::uint16_t port, const Options& o, std::atomic<int>& ready, std::atomic<bool>& go,
+            std::atomic<bool>& stop, Counters& c) {
+  auto s = Smb2Session::open("127.0.0.1", port, "alice", "secret", "share", std::chrono::seconds(60));
+  ++ready;
   if (!s) {
     c.error("connection " + std::to_string(id) + ": logon: " + s.error().message());
     return;
   }
+  while (!go) std::this_thread::yield();
   std::mt19937 rng(static_cast<unsigned>(id) * 7919u + 1);
   smb::wire::Bytes block(4096);
   for (auto& b : block) b = static_cast<std::uint8_t>(rng());
@@ -101,15 +105,29 @@ void worker(int id, std::uint16_t port, const Options& o, std::atomic<bool>& sto
   }
 }
 
-/** Runs `o.connections` workers for `seconds`; returns when all have disconnected. */
+/** Logs `o.connections` workers on, then lets them run together for `seconds`; returns when all have disconnected. */
 void round(std::uint16_t port, const Options& o, int seconds, Counters& c) {
-  std::atomic<bool> stop{false};
+  std::atomic<int> ready{0};
+  std::atomic<bool> go{false}, stop{false};
   std::vector<std::thread> threads;
   threads.reserve(static_cast<std::size_t>(o.connections));
-  for (int i = 0; i < o.connections; ++i) threads.emplace_back(worker, i, port, std::cref(o), std::ref(stop), std::ref(c));
+  for (int i = 0; i < o.connections; ++i)
+    threads.emplace_back(worker, i, port, std::cref(o), std::ref(ready), std::ref(go), std::ref(stop), std::ref(c));
+  while (ready < o.connections) std::this_thread::sleep_for(std::chrono::milliseconds(10));  // all logged on
+  go = true;
   std::this_thread::sleep_for(std::chrono::seconds(seconds));  // the soak's duration, not a synchronisation
   stop = true;
   for (auto& t : threads) t.join();
+}
+
+/** The server's fd count, polled until it is at most `limit` (a closing socket may linger briefly) or 5 s passed. */
+int fds_settled(pid_t pid, int limit) {
+  int n = fd_count(pid);
+  for (int i = 0; i < 100 && n > limit; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    n = fd_count(pid);
+  }
+  return n;
 }
 
 struct ServerView {
@@ -154,6 +172,7 @@ int main(int argc, char** argv) {
     else if (a == "--connections") o.connections = std::stoi(next());
     else if (a == "--seconds") o.seconds = std::stoi(next());
     else if (a == "--files") o.files = std::stoi(next());
+    else if (a == "--hold") o.hold = true;
     else {
       std::fprintf(stderr, "usage: soak_check --server PATH [--connections N] [--seconds S] [--files F]\n");
       return 2;
@@ -171,14 +190,14 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "soak: %s\n", err.c_str());
     return 1;
   }
-  int fds_idle = fd_count(srv->pid);
+  int fds_idle = fd_count(srv->pid);  // listeners and log only: no client, no control connection yet
 
   // Warm-up: the same load for a short while, so that the baseline includes the allocator's working set.
   Counters warm;
-  round(srv->port, o, std::max(1, o.seconds / 10), warm);
+  round(srv->port, o, std::max(2, o.seconds / 10), warm);
   auto v0 = settled(control);
   long rss_base = rss_kib(srv->pid);
-  int fds_base = fd_count(srv->pid);
+  int fds_base = fds_settled(srv->pid, fds_idle);
 
   Counters c;
   auto t0 = std::chrono::steady_clock::now();
@@ -186,8 +205,14 @@ int main(int argc, char** argv) {
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   auto v1 = settled(control);
   long rss_end = rss_kib(srv->pid);
-  int fds_end = fd_count(srv->pid);
+  int fds_end = fds_settled(srv->pid, fds_idle);
   bool alive = ::kill(srv->pid, 0) == 0;
+  if (o.hold) {
+    std::printf("soak: holding server pid %d (close stdin to stop)\n", srv->pid);
+    std::fflush(stdout);
+    while (std::getchar() != EOF) {
+    }
+  }
   stop(*srv, SIGTERM);
 
   std::printf("soak: %d connections x %.0f s on %d files: %ld operations (%.0f/s); locks granted %ld, "

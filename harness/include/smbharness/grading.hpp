@@ -34,7 +34,8 @@ std::optional<nlohmann::json> merge_reports(const std::vector<nlohmann::json>& r
 /**
  * The score of a report that `unsupported` cannot game: conformance = (pass + non_strict) / graded, where
  * graded = pass + non_strict + fail (what was tested), and coverage = graded / all scenarios (what was not
- * tested stays visible), per section, per level (MUST/SHOULD/MAY) and in total. Also per requirement.
+ * tested stays visible), per section (a scenario counts in each section of its requirements, as in the console
+ * summary), per level (MUST/SHOULD/MAY) and in total.
  * {"total": {...}, "sections": {"SMB2-FLUSH": {...}}, "levels": {"MUST": {...}}} where each {...} holds
  * pass, non_strict, fail, unsupported, ungraded, scenarios, graded, conformance (null if graded = 0), coverage.
  */

@@ -13,7 +13,7 @@ namespace smb::harness {
 struct ImportOptions {
   std::string id = "imported";     ///< scenario id
   std::string source;              ///< shown in the description
-  std::uint16_t server_port = 445; ///< TCP port of the server in the capture
+  std::uint16_t server_port = 0;   ///< TCP port of the server in the capture; 0 = where the first SMB2 request went
   bool use_dir = true;             ///< rewrite CREATE names under "$dir" so replays are isolated
   /** Requirement IDs the scenario is filed under (default: SMB2-COMMON-20, responses echo Command/MessageId
    *  with the right status, MS-SMB2 3.3.4.4). */
