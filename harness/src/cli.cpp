@@ -514,7 +514,7 @@ int run_cli(const std::string& argv0, const std::vector<std::string>& args, std:
         if (auto it = exps[t].find(id); it != exps[t].end())
           why.push_back(diff_targets[t] + " expects " + to_string(it->second.verdict) + ": " + it->second.reason);
       s["explained_by"] = why;
-      bool status_level = s.value("verdict_a", "") != s.value("verdict_b", "");
+      bool status_level = !s.value("coverage_only", false) && s.value("verdict_a", "") != s.value("verdict_b", "");
       for (const auto& x : s["differences"]) status_level = status_level || x.value("class", "") != "fields";
       s["status_level"] = status_level;
       if (status_level && why.empty()) ++unexplained;

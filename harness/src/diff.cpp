@@ -111,6 +111,15 @@ json diff_reports(const json& a, const json& b) {
     const json& sb = *it->second;
     ++compared;
     json diffs = json::array();
+    std::string va = sa.value("verdict", ""), vb = sb.value("verdict", "");
+    if (va == "unsupported" || vb == "unsupported") {
+      // Not a difference in responses: one target could not run the scenario at all (coverage, not conformance).
+      if (va != vb)
+        list.push_back({{"id", id}, {"verdict_a", va}, {"verdict_b", vb}, {"message_a", sa.value("message", "")},
+                        {"message_b", sb.value("message", "")}, {"coverage_only", true}, {"differences", json::array()}});
+      continue;
+    }
+    // Live ids are numbered per connection: TreeIds and FileIds are per-connection namespaces on most servers.
     json ids_a = json::object(), ids_b = json::object();
     const json& stA = sa.value("steps", json::array());
     const json& stB = sb.value("steps", json::array());
@@ -123,12 +132,23 @@ json diff_reports(const json& a, const json& b) {
                          {"b", i < stB.size() ? "reached" : "not reached (run ended earlier)"}});
         break;
       }
-      const json& ra = stA[i].value("received", json::array());
-      const json& rb = stB[i].value("received", json::array());
+      // Interim responses are the server's choice (MS-SMB2 3.3.4.2: it MAY go async), so they are not compared.
+      auto finals = [](const json& list) {
+        json out = json::array();
+        for (const auto& m : list)
+          if (m.value("status", "").rfind("STATUS_PENDING", 0) != 0) out.push_back(m);
+        return out;
+      };
+      const json ra = finals(stA[i].value("received", json::array()));
+      const json rb = finals(stB[i].value("received", json::array()));
+      json& ida = ids_a[stA[i].value("connection", "")];
+      json& idb = ids_b[stB[i].value("connection", "")];
+      if (ida.is_null()) ida = json::object();
+      if (idb.is_null()) idb = json::object();
       std::size_t m = std::max(ra.size(), rb.size());
       for (std::size_t k = 0; k < m; ++k) {
-        json na = k < ra.size() ? normalise_message(ra[k], ids_a) : json();
-        json nb = k < rb.size() ? normalise_message(rb[k], ids_b) : json();
+        json na = k < ra.size() ? normalise_message(ra[k], ida) : json();
+        json nb = k < rb.size() ? normalise_message(rb[k], idb) : json();
         if (na == nb) continue;
         std::string cls;
         if (na.is_null() || nb.is_null()) cls = "flow";
@@ -156,7 +176,6 @@ json diff_reports(const json& a, const json& b) {
                          {"a", va + (stA[i].value("message", "").empty() ? "" : ": " + stA[i].value("message", ""))},
                          {"b", vb + (stB[i].value("message", "").empty() ? "" : ": " + stB[i].value("message", ""))}});
     }
-    std::string va = sa.value("verdict", ""), vb = sb.value("verdict", "");
     if (diffs.empty() && va == vb) continue;
     list.push_back({{"id", id}, {"verdict_a", va}, {"verdict_b", vb}, {"message_a", sa.value("message", "")},
                     {"message_b", sb.value("message", "")}, {"differences", diffs}});

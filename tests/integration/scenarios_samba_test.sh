@@ -12,7 +12,7 @@ trap 'scripts/smbd-down.sh "$WORK"' EXIT
 scripts/smbd-up.sh "$WORK" "$PORT" --lifetime 1800 >/dev/null
 set +e
 "$BUILD/bin/smbconform" run scenarios --target "smb://alice:alice-pass@127.0.0.1:$PORT/share" \
-  --user2 bob:bob-pass --guest-share guest --flag durable_handles=true --expect samba -j 2 \
+  --user2 bob:bob-pass --guest-share guest --flag durable_handles=true --flag real_timers=true --expect samba -j 4 \
   --json "$WORK/report.json"
 rc=$?
 set -e

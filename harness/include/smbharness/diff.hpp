@@ -21,6 +21,8 @@ nlohmann::json normalise_message(const nlohmann::json& received, nlohmann::json&
  *   {"step", "kind", "class": "status" | "fields" | "flow", "a", "b"}]}], "differing": N, "compared": M}.
  * class "status" = a different command/NTSTATUS or one side disconnected; "flow" = one side stopped earlier
  * (its run ended at a fail) or received a different number of messages; "fields" = same status, other fields.
+ * Interim STATUS_PENDING responses are not compared (a server MAY go async, MS-SMB2 3.3.4.2); ids are numbered
+ * per connection; a scenario `unsupported` on either side is listed with "coverage_only": true and no steps.
  */
 nlohmann::json diff_reports(const nlohmann::json& a, const nlohmann::json& b);
 

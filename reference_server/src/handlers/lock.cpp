@@ -9,6 +9,7 @@
 
 #include "smbserver/handlers.hpp"
 #include "smbserver/lock_hooks.hpp"
+#include "smbserver/oplock.hpp"
 
 namespace smb::server {
 namespace {
@@ -61,6 +62,7 @@ HandlerResult blocking_lock(RequestContext& ctx, Open& open, const proto::LockRe
   const proto::LockElement& e = req.locks.front();
   if (open.is_directory) return status::STATUS_INVALID_PARAMETER;  // MS-FSA 2.1.5.8 [Validation]
   if (!open.file) return status::STATUS_INVALID_PARAMETER;
+  oplock_break_level2(ctx.server, open);  // MS-FSA 2.1.5.8 -> 2.1.4.12, as for fail-immediately locks
   LockManager& table = open.file->locks;
   const LockOwner owner = lock_owner(open);
   const bool exclusive = (e.flags & SMB2_LOCKFLAG_EXCLUSIVE_LOCK) != 0;
@@ -126,6 +128,8 @@ HandlerResult lock_path(RequestContext& ctx, Open& open, const proto::LockReques
   while (k < n && !(req.locks[k].flags & SMB2_LOCKFLAG_UNLOCK) && valid_lock_flags(req.locks[k].flags)) ++k;
   if (k > 0) {
     if (open.is_directory || !open.file) return status::STATUS_INVALID_PARAMETER;  // MS-FSA 2.1.5.8 [Validation]
+    // MS-FSA 2.1.5.8: a byte-range lock request breaks level II oplocks of other opens (2.1.4.12).
+    oplock_break_level2(ctx.server, open);
     std::vector<LockElementRequest> elems;
     elems.reserve(k);
     for (std::size_t i = 0; i < k; ++i)

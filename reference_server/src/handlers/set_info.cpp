@@ -2,6 +2,7 @@
 #include "smbproto/fscc.hpp"
 #include "smbserver/access.hpp"
 #include "smbserver/handlers.hpp"
+#include "smbserver/oplock.hpp"
 
 namespace smb::server {
 namespace {
@@ -46,6 +47,9 @@ HandlerResult handle_set_info(RequestContext& ctx, const proto::SetInfoRequest& 
       // 3.3.5.21.1: FileAllocationInformation / FileEndOfFileInformation need FILE_WRITE_DATA.
       if (!(open.granted_access & access::FILE_WRITE_DATA)) return status::STATUS_ACCESS_DENIED;
       if (open.is_directory) return status::STATUS_INVALID_PARAMETER;
+      // MS-FSA 2.1.5.14.1 / 2.1.5.14.4: changing the allocation or end of file breaks level II oplocks of other
+      // opens (2.1.4.12; no acknowledgment is needed, 2.2.24.1).
+      oplock_break_level2(ctx.server, open);
       if (req.file_info_class == f::FileEndOfFileInformation::info_class) {
         auto e = parse<f::FileEndOfFileInformation>(req.buffer);
         if (!e) return status::STATUS_INFO_LENGTH_MISMATCH;
