@@ -513,6 +513,14 @@ int run_cli(const std::string& argv0, const std::vector<std::string>& args, std:
       for (std::size_t t = 0; t < 2; ++t)
         if (auto it = exps[t].find(id); it != exps[t].end())
           why.push_back(diff_targets[t] + " expects " + to_string(it->second.verdict) + ": " + it->second.reason);
+      // The scenario itself may accept both responses: an outcome list or matcher that passes either, or a
+      // non_strict outcome documenting a tolerated deviation.
+      std::string va = s.value("verdict_a", ""), vb = s.value("verdict_b", "");
+      auto accepted = [](const std::string& v) { return v == "pass" || v == "non_strict"; };
+      if (accepted(va) && accepted(vb))
+        why.push_back(va == vb ? "both " + va + ": the scenario accepts either response"
+                               : "the scenario accepts both (" + va + " / " + vb + "): " +
+                                     (va == "non_strict" ? s.value("message_a", "") : s.value("message_b", "")));
       s["explained_by"] = why;
       bool status_level = !s.value("coverage_only", false) && s.value("verdict_a", "") != s.value("verdict_b", "");
       for (const auto& x : s["differences"]) status_level = status_level || x.value("class", "") != "fields";

@@ -17,7 +17,8 @@ const std::set<std::string> kDropped{
     "max_write_size", "negotiate_context_list", "negotiate_context_count", "negotiate_context_offset",
     "capabilities", "allocation_size", "maximal_access", "buffer", "volume_serial_number", "file_index",
     "index_number", "file_id_128", "disk_file_id", "volume_id", "output_buffer", "decode_error", "reserved",
-    "reserved2"};
+    "reserved2", "create_time", "last_change_time", "available", "server_time", "server_time_zone", "challenge",
+    "encryption_key", "session_key", "max_buffer_size", "max_mpx_count", "max_number_vcs", "max_raw_size"};
 
 /** Live ids renamed to symbols in order of first appearance (per kind). */
 json id_symbol(const std::string& kind, const json& value, json& ids) {
@@ -40,7 +41,10 @@ json normalise(const json& j, json& ids, const std::string& parent) {
       else if (k == "tree_id") out[k] = id_symbol("T", v, ids);
       else if (k == "async_id") out[k] = id_symbol("A", v, ids);
       else if (k == "message_id") out[k] = id_symbol("M", v, ids);
-      else if (k == "file_id" || k == "persistent" || k == "volatile") out[k] = id_symbol("F", v, ids);
+      else if (k == "file_id" || k == "persistent" || k == "volatile" || k == "fid") out[k] = id_symbol("F", v, ids);
+      else if (k == "uid") out[k] = id_symbol("U", v, ids);  // SMB1 (MS-CIFS 2.2.3.1)
+      else if (k == "tid") out[k] = id_symbol("T", v, ids);
+      else if (k == "mid") out[k] = id_symbol("M", v, ids);
       else out[k] = normalise(v, ids, k);
     }
     return out;

@@ -9,6 +9,7 @@ namespace smb::harness {
 namespace {
 namespace p = proto::smb1;
 // MS-CIFS 2.2.4.52.2 SecurityMode
+constexpr std::uint8_t NEGOTIATE_SECURITY_SIGNATURES_ENABLED = 0x04;
 constexpr std::uint8_t NEGOTIATE_SECURITY_SIGNATURES_REQUIRED = 0x08;
 constexpr std::uint16_t SMB_SETUP_GUEST = 0x0001;
 }  // namespace
@@ -150,6 +151,8 @@ Result<p::SessionSetupAndxResponse> Smb1Client::session_setup(const Account& acc
   wire::Bytes token = init.initial_token();
   uid_ = 0;
   bool want_signing = require_signing || (negotiate_.security_mode & NEGOTIATE_SECURITY_SIGNATURES_REQUIRED);
+  // MS-CIFS 2.2.4.52.2: a server without NEGOTIATE_SECURITY_SIGNATURES_ENABLED cannot sign.
+  if (require_signing && !(negotiate_.security_mode & NEGOTIATE_SECURITY_SIGNATURES_ENABLED)) return errc::auth_failed;
   for (int leg = 0; leg < 4; ++leg) {
     p::SessionSetupAndxRequest req;
     req.max_buffer_size = 0xFFFF;

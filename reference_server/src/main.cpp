@@ -31,6 +31,9 @@ int main(int argc, char** argv) {
   auto* guest_opt = app.add_flag("--guest", guest, "allow guest logons");
   auto* control_opt = app.add_option("--control", control, "control channel: Unix socket PATH or 127.0.0.1:PORT");
   auto* smb1_opt = app.add_flag("--smb1", smb1, "enable SMB1");
+  bool smb1_retry = false, smb1_wac_zero = false;
+  app.add_flag("--smb1-lock-retry-conflict", smb1_retry, "SMB1: a retried failing lock gets FILE_LOCK_CONFLICT (MS-CIFS <291>)");
+  app.add_flag("--smb1-wac-zero-keeps-open", smb1_wac_zero, "SMB1: zero-length WRITE_AND_CLOSE neither truncates nor closes (W2K/Samba)");
   auto* oplock_opt = app.add_option("--oplock-timeout", oplock_timeout, "oplock break acknowledgment timeout, seconds");
   auto* sign_opt = app.add_flag("--signing-required", signing_required, "require message signing");
   auto* mc_opt = app.add_flag("--multichannel", multichannel, "advertise SMB2_GLOBAL_CAP_MULTI_CHANNEL");
@@ -72,6 +75,8 @@ int main(int argc, char** argv) {
     cfg.control = ce;
   }
   if (smb1_opt->count()) cfg.smb1_enabled = true;
+  if (smb1_retry) cfg.smb1_lock_retry_conflict = true;
+  if (smb1_wac_zero) cfg.smb1_wac_zero_keeps_open = true;
   if (oplock_opt->count()) {
     if (oplock_timeout < 0) return fail("--oplock-timeout must be >= 0", 2);
     cfg.oplock_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(oplock_timeout * 1000));

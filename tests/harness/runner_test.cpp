@@ -145,7 +145,7 @@ TEST(Runner, ExpectNothingPassesOnSilenceAndFailsOnAMessage) {
 }
 
 TEST(Runner, SilentServerIsUngradedWithinTheTimeoutAndTheRunGoesOn) {
-  FakeServer silent(nullptr, /*silent=*/true);
+  FakeServer silent(FakeServer::Handler(), /*silent=*/true);
   FakeServer good(echo_server(0));
   std::vector<Scenario> scs{load(kEcho), load(kEcho)};
   scs[1].id = "t2";

@@ -63,9 +63,12 @@ case "$MODE" in
     check_reports "$WORK/s"
     ;;
   shard)
+    # Areas without real-time timers or cross-scenario server state, so two executions agree verdict for verdict
+    # and any difference can only come from sharding or merging (the property under test).
+    AREAS="scenarios/common scenarios/create scenarios/flush scenarios/rw"
     set +e
-    "$BIN" run scenarios --target ref -j 2 --json "$WORK/whole.json" >/dev/null 2>&1
-    for k in 1 2 3; do "$BIN" run scenarios --target ref --shard "$k/3" -j 2 --json "$WORK/shard$k.json" >/dev/null 2>&1; done
+    "$BIN" run $AREAS --target ref -j 2 --json "$WORK/whole.json" >/dev/null 2>&1
+    for k in 1 2 3; do "$BIN" run $AREAS --target ref --shard "$k/3" -j 2 --json "$WORK/shard$k.json" >/dev/null 2>&1; done
     set -e
     "$BIN" report "$WORK/shard1.json" "$WORK/shard2.json" "$WORK/shard3.json" --json "$WORK/merged.json"
     $CHECK same "$WORK/whole.json" "$WORK/merged.json"

@@ -35,6 +35,8 @@ struct ServerConfig {
   bool smb1_enabled = false;
   /** MS-CIFS 3.3.5.30 <291> Windows quirk: a retried failing SMB1 lock gets STATUS_FILE_LOCK_CONFLICT (smb1.hpp). */
   bool smb1_lock_retry_conflict = false;
+  /** W2K/Samba: a zero-length SMB1 WRITE_AND_CLOSE neither truncates nor closes (MS-CIFS 2.2.4.40.1 says both). */
+  bool smb1_wac_zero_keeps_open = false;
   std::chrono::milliseconds oplock_timeout{35000};  ///< 3.3.2.1 <217>: Windows waits 35 s
   bool signing_required = false;                  ///< RequireMessageSigning (3.3.1.5)
   bool multichannel = false;                      ///< advertise SMB2_GLOBAL_CAP_MULTI_CHANNEL (3.x)

@@ -20,6 +20,8 @@ constexpr std::uint8_t code(Command c) { return static_cast<std::uint8_t>(c); }
 constexpr std::uint8_t SMB_COM_FIND_CLOSE2 = 0x34;
 constexpr std::uint8_t SMB_COM_NT_CANCEL = 0xA4;
 constexpr std::uint8_t SMB_COM_QUERY_INFORMATION_DISK = 0x80;
+constexpr std::uint8_t SMB_COM_CREATE_DIRECTORY = 0x00;
+constexpr std::uint8_t SMB_COM_CHECK_DIRECTORY = 0x10;
 
 /**
  * Command codes MS-CIFS 2.2.2.1 defines (obsolete, deprecated or current). A defined code we do not implement
@@ -128,10 +130,43 @@ Reply dispatch(Request& r, const p::RequestBody& body) {
 /** Commands outside the codec's list that real clients send and that need no body codec. */
 bool handle_legacy(Server& s, Connection& c, const p::Header& h, wire::ByteView msg, std::uint32_t seq) {
   Smb1ConnectionState& st = *c.smb1;
+  if (handle_legacy_file(s, c, h, msg, seq)) return true;
   if (h.command == SMB_COM_NT_CANCEL) {
     // MS-CIFS 3.3.5.52: no response is ever sent. Pending requests answer themselves (a blocking lock
     // completes with its own status when its waiter is cancelled); nothing is pending otherwise.
     return true;
+  }
+  if (h.command == SMB_COM_CREATE_DIRECTORY || h.command == SMB_COM_CHECK_DIRECTORY) {
+    // MS-CIFS 2.2.4.1 / 2.2.4.17 (deprecated; smbclient's mkdir and cd): WordCount 0, Bytes = BufferFormat 0x04 +
+    // DirectoryName, the same layout as SMB_COM_DELETE_DIRECTORY, so that codec decodes them. Response: empty.
+    auto reply = [&](NtStatus e) {
+      send_response(s, c, response_header(h, e), {p::Smb1ErrorResponse{}}, seq);
+      return true;
+    };
+    if (msg.size() < p::kMinMessageSize) return reply(status::STATUS_INVALID_SMB);
+    Session* sess = find_uid(c, h.uid);
+    if (!sess) return reply(status::STATUS_SMB_BAD_UID);
+    TreeConnect* tree = find_tid(c, h.tid);
+    if (!tree) return reply(status::STATUS_SMB_BAD_TID);
+    if (!tree->share->store) return reply(status::STATUS_ACCESS_DENIED);
+    wire::Reader br(msg, p::kHeaderSize);
+    p::DeleteDirectoryRequest req;
+    if (!p::decode(br, req, h.context())) return reply(status::STATUS_INVALID_SMB);
+    auto path = smb1_path(req.directory_name);
+    if (!path) return reply(path.status());
+    if (h.command == SMB_COM_CHECK_DIRECTORY) {
+      auto opened = tree->share->store->open(*path, Disposition::open, ObjectKind::directory, false, 0);
+      if (!opened) {
+        NtStatus st = opened.status();
+        // MS-CIFS 2.2.4.17.2: a missing directory is ERRDOS/ERRbadpath.
+        if (st == status::STATUS_OBJECT_NAME_NOT_FOUND || st == status::STATUS_NOT_A_DIRECTORY) st = NtStatus{0xC000003A};
+        return reply(st);
+      }
+      return reply(status::STATUS_SUCCESS);
+    }
+    if (tree->share->config.read_only) return reply(status::STATUS_MEDIA_WRITE_PROTECTED);
+    auto opened = tree->share->store->open(*path, Disposition::create, ObjectKind::directory, false, 0);
+    return reply(opened ? status::STATUS_SUCCESS : opened.status());
   }
   if (h.command == SMB_COM_QUERY_INFORMATION_DISK) {
     // MS-CIFS 2.2.4.57 (deprecated, still used by smbclient's "dskattr"): WordCount 0 request; response
@@ -268,20 +303,22 @@ bool process(Server& s, Connection& c, wire::ByteView msg, std::optional<std::ui
     } else if (cc == code(Command::SMB_COM_ECHO) || cc == code(Command::SMB_COM_NEGOTIATE)) {
       r.session = find_uid(c, r.header.uid);
     }
-    if (check.is_success() && needs_tid(cc)) {
+    // CIFS-specific statuses (STATUS_SMB_BAD_UID 0x005B0002, ...) have severity "success" (MS-CIFS 2.2.2.4), so
+    // errors are told apart by value, never by NtStatus::is_success().
+    if (check.value == 0 && needs_tid(cc)) {
       bool echo_any = cc == code(Command::SMB_COM_ECHO) && r.header.tid == 0xFFFF;  // MS-CIFS 3.3.5.2 (+<239>)
       if (!echo_any) {
         r.tree = find_tid(c, r.header.tid);
         if (!r.tree) check = status::STATUS_SMB_BAD_TID;  // MS-CIFS 3.3.5.2: ERRSRV/ERRinvtid
       }
     }
-    Reply rep = check.is_success() ? dispatch(r, bodies[i]) : Reply(check);
+    Reply rep = check.value == 0 ? dispatch(r, bodies[i]) : Reply(check);
     if (rep.deferred) return true;  // the handler answers later (only the first command of a chain defers)
     if (rep.no_response) {
       if (i == 0 && bodies.size() == 1) return true;
       continue;
     }
-    if (cc == code(Command::SMB_COM_ECHO) && rep.status.is_success() && rep.body) {
+    if (cc == code(Command::SMB_COM_ECHO) && rep.status.value == 0 && rep.body) {
       // MS-CIFS 3.3.5.32: EchoCount responses with SequenceNumber 1..EchoCount; none for EchoCount 0.
       auto& req = std::get<p::EchoRequest>(bodies[i]);
       auto resp = std::get<p::EchoResponse>(*rep.body);
@@ -292,11 +329,11 @@ bool process(Server& s, Connection& c, wire::ByteView msg, std::optional<std::ui
       return true;
     }
     if (rep.body) out.push_back(std::move(*rep.body));
-    if (!rep.status.is_success() && rep.status != status::STATUS_PENDING) {
+    if (rep.status != status::STATUS_SUCCESS) {
+      // Any non-zero status ends the chain (MS-CIFS 3.3.5.2); STATUS_MORE_PROCESSING_REQUIRED carries a body.
       final_status = rep.status;
       break;
     }
-    if (rep.status != status::STATUS_SUCCESS) final_status = rep.status;  // e.g. MORE_PROCESSING_REQUIRED
     if (c.closed) return false;
   }
   if (out.empty()) out.push_back(p::Smb1ErrorResponse{});
@@ -339,6 +376,24 @@ void use_smb1_timer(Server& s, std::uint64_t durable_file_id) {
 }
 
 }  // namespace
+
+void send_words(Server& s, Connection& c, const p::Header& request_header, std::uint32_t sequence, NtStatus st,
+                const wire::Bytes& words, const wire::Bytes& bytes) {
+  Smb1ConnectionState& state = *c.smb1;
+  p::Header rh = response_header(request_header, st);
+  if (state.signing_active) rh.flags2 |= p::SMB_FLAGS2_SMB_SECURITY_SIGNATURE;
+  wire::Bytes out;
+  wire::Writer w(out);
+  p::encode(w, rh);
+  bool error = st.value != 0 && st != status::STATUS_MORE_PROCESSING_REQUIRED;
+  // MS-CIFS 2.2.3.1 / 3.3.4.1.2: an error response has empty SMB_Parameters and SMB_Data.
+  w.u8(error ? 0 : static_cast<std::uint8_t>(words.size() / 2));
+  if (!error) w.bytes(words);
+  w.u16(error ? 0 : static_cast<std::uint16_t>(bytes.size()));
+  if (!error) w.bytes(bytes);
+  if (state.signing_active) p::sign_message(out, state.mac_key, sequence + 1);
+  send_bytes(s, c, out);
+}
 
 Session* find_uid(Connection& c, std::uint16_t uid) {
   auto it = c.session_table.find(uid);

@@ -152,10 +152,13 @@ Reply handle_nt_create(Request& r, const p::NtCreateAndxRequest& m) {
   }
   if (!fs.is_directory && (granted & a::FILE_EXECUTE)) granted |= a::FILE_READ_DATA;
 
-  // FIDs are unique per connection (Connection.FileOpenTable); 0 and 0xFFFF are never issued.
+  // FIDs are unique per connection (Connection.FileOpenTable); 0 and 0xFFFF are never issued. They are drawn
+  // from 0x8000 | (next DurableFileId & 0x7FFF) so that FIDs of different connections (and SMB2 FileId.Volatile
+  // values, which count from 1 per session) rarely coincide in the control channel's state dump.
   std::uint16_t fid = 0;
+  std::uint16_t start = static_cast<std::uint16_t>(0x8000 | (s.next_durable_file_id & 0x7FFF));
   for (int tries = 0; tries < 0x10000 && fid == 0; ++tries) {
-    std::uint16_t cand = r.state.next_fid++;
+    std::uint16_t cand = static_cast<std::uint16_t>(start + tries);
     if (cand == 0 || cand == 0xFFFF) continue;
     if (!find_fid(r.connection, cand)) fid = cand;
   }
@@ -364,6 +367,12 @@ Reply handle_write_and_close(Request& r, const p::WriteAndCloseRequest& m) {
   }
   oplock_break_level2(s, *open);
   std::uint32_t written = 0;
+  if (count == 0 && s.config.smb1_wac_zero_keeps_open) {
+    // Server option (W2K, Samba's reply_writeclose "only close if numtowrite > 0"): nothing written, nothing
+    // truncated, the FID stays open (SMB1-WAC-09's non_strict alternative).
+    p::WriteAndCloseResponse resp;
+    return resp;
+  }
   if (count == 0) {
     // 2.2.4.40.1: "If CountOfBytesToWrite is 0, the file MUST be truncated or extended to WriteOffsetInBytes."
     if (NtStatus st = store->set_end_of_file(*open->local_open, offset); !st.is_success()) return st;

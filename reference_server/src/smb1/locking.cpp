@@ -41,7 +41,10 @@ Reply handle_locking(Request& r, const p::LockingAndxRequest& m) {
   Server& s = r.server;
   // MS-CIFS 3.3.5.30: "validate the FID" -> STATUS_INVALID_HANDLE (ERRDOS/ERRbadfid).
   Open* open = find_fid(r.connection, m.fid);
-  if (!open) return status::STATUS_INVALID_HANDLE;
+  bool bare_ack = (m.type_of_lock & p::OPLOCK_RELEASE) && m.unlocks.empty() && m.locks.empty();
+  // A bare acknowledgment is never answered, even for an unknown FID: "If NumberOfRequestedUnlocks and
+  // NumberOfRequestedLocks are both 0, the server MUST NOT send a response" (FID not matching a break: no error).
+  if (!open) return bare_ack ? Reply::none() : Reply(status::STATUS_INVALID_HANDLE);
 
   if (m.type_of_lock & p::OPLOCK_RELEASE) {
     // 3.3.5.30: an acknowledgment of an outstanding break releases the oplock and lets waiting operations

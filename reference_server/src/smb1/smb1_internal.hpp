@@ -76,6 +76,17 @@ void finish_deferred(Server& s, std::uint64_t connection_id, const p::Header& re
 /** Re-runs a whole request message later (after an oplock break resolved), with its original sequence number. */
 void rerun_message(Server& s, std::uint64_t connection_id, const wire::Bytes& message, std::uint32_t sequence);
 
+/**
+ * Sends a response to `request_header` whose block is `words` (WordCount = words.size() / 2) and `bytes` (ByteCount),
+ * with `st` in the form the request asked for, signed when signing is active. For commands outside the codec.
+ */
+void send_words(Server& s, Connection& c, const p::Header& request_header, std::uint32_t sequence, NtStatus st,
+                const wire::Bytes& words, const wire::Bytes& bytes = {});
+
+// --- legacy.cpp: deprecated commands real clients (smbtorture's libcli) still send, decoded here by offset.
+/** Handles OPEN_ANDX, WRITE, WRITE_AND_UNLOCK, PROCESS_EXIT and NT_TRANSACT; false when `h.command` is none of them. */
+bool handle_legacy_file(Server& s, Connection& c, const p::Header& h, wire::ByteView msg, std::uint32_t sequence);
+
 /** MS-CIFS 2.2.2.4: the SMBSTATUS (ERRCLASS/code) pair for an NTSTATUS, as the 4 Status bytes. */
 std::uint32_t dos_status(NtStatus st);
 

@@ -1,0 +1,367 @@
+// Unit tests of the SMB1 engine and handlers (reference_server/src/smb1): an in-process server with SMB1 enabled,
+// connections fed through fake transports, messages built and decoded with the SMB1 codec. Expectations cite
+// MS-CIFS / MS-SMB; internal state is read from the server's data model (what the control channel shows).
+#include "smbserver/smb1.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <optional>
+
+#include "server_fixture.hpp"
+#include "smbproto/framing.hpp"
+#include "smbproto/security/gss.hpp"
+#include "smbproto/smb1/messages.hpp"
+#include "smbserver/connection.hpp"
+#include "smbserver/oplock.hpp"
+
+namespace smb::server::test {
+namespace {
+
+namespace p = proto::smb1;
+
+/** One SMB1 client connection into an in-process server. */
+class Smb1Peer {
+ public:
+  Smb1Peer(Server& s) : server_(s) {
+    transport_ = std::make_shared<FakeTransport>();
+    conn_ = &add_connection(s, transport_);
+  }
+  Connection& connection() { return *conn_; }
+  bool closed() const { return transport_->closed || conn_->closed; }
+
+  /** Sends one request; returns the SMB1 messages the server sent in reaction (responses and breaks). */
+  std::vector<wire::Bytes> send(p::Header h, p::RequestBody body) {
+    h.uid = h.uid ? h.uid : uid;
+    h.tid = h.tid ? h.tid : tid;
+    return send_raw(p::encode_message(h, std::vector<p::RequestBody>{std::move(body)}));
+  }
+  std::vector<wire::Bytes> send_raw(const wire::Bytes& msg) {
+    wire::Bytes framed{0, static_cast<std::uint8_t>(msg.size() >> 16), static_cast<std::uint8_t>(msg.size() >> 8),
+                       static_cast<std::uint8_t>(msg.size())};
+    framed.insert(framed.end(), msg.begin(), msg.end());
+    std::size_t before = transport_->frames.size();
+    receive(server_, *conn_, framed);
+    return since(before);
+  }
+  /** Frames sent since index `before` (transport prefix removed). */
+  std::vector<wire::Bytes> since(std::size_t before) {
+    std::vector<wire::Bytes> out;
+    for (std::size_t i = before; i < transport_->frames.size(); ++i)
+      out.emplace_back(transport_->frames[i].begin() + 4, transport_->frames[i].end());
+    return out;
+  }
+  std::size_t sent_count() const { return transport_->frames.size(); }
+
+  /** A request header with NT_STATUS (MS-CIFS 2.2.3.1). */
+  static p::Header header(p::Command c, std::uint16_t mid = 1) {
+    p::Header h;
+    h.command = static_cast<std::uint8_t>(c);
+    h.flags2 = p::SMB_FLAGS2_UNICODE | p::SMB_FLAGS2_NT_STATUS | p::SMB_FLAGS2_EXTENDED_SECURITY;
+    h.pid_low = 0x0101;
+    h.mid = mid;
+    return h;
+  }
+  /** NEGOTIATE, SESSION_SETUP_ANDX and TREE_CONNECT_ANDX; ASSERT-style failures through the returned string. */
+  std::string logon(const std::string& user = "alice", const std::string& password = "pass") {
+    p::NegotiateRequest n;
+    n.dialects = {"PC NETWORK PROGRAM 1.0", "NT LM 0.12"};
+    auto r = send(header(p::Command::SMB_COM_NEGOTIATE), n);
+    if (r.size() != 1) return "no NEGOTIATE response";
+    security::Initiator init(security::Credentials{user, password, "", "T"});
+    wire::Bytes token = init.initial_token();
+    for (int leg = 0; leg < 3; ++leg) {
+      p::SessionSetupAndxRequest ss;
+      ss.capabilities = p::CAP_UNICODE | p::CAP_STATUS32 | p::CAP_LEVEL_II_OPLOCKS | p::CAP_EXTENDED_SECURITY;
+      ss.security_blob = token;
+      auto rr = send(header(p::Command::SMB_COM_SESSION_SETUP_ANDX, static_cast<std::uint16_t>(2 + leg)), ss);
+      if (rr.size() != 1) return "no SESSION_SETUP_ANDX response";
+      auto d = p::decode_response(rr[0]);
+      if (!d) return "undecodable SESSION_SETUP_ANDX response";
+      uid = d->header.uid;
+      if (d->header.status == 0) break;
+      auto next = init.step(std::get<p::SessionSetupAndxResponse>(d->bodies.front()).security_blob);
+      if (!next) return "initiator failed";
+      token = *next;
+    }
+    p::TreeConnectAndxRequest tc;
+    tc.path = "\\\\srv\\share";
+    tc.password = {0};
+    auto t = send(header(p::Command::SMB_COM_TREE_CONNECT_ANDX, 9), tc);
+    if (t.size() != 1) return "no TREE_CONNECT_ANDX response";
+    auto d = p::decode_response(t[0]);
+    if (!d || d->header.status != 0) return "TREE_CONNECT_ANDX failed";
+    tid = d->header.tid;
+    return "";
+  }
+  /** NT_CREATE_ANDX of `name`; returns the response. */
+  p::Smb1Response open(const std::string& name, std::uint32_t access = 0xC0000000, std::uint32_t flags = 0,
+                       std::uint32_t disposition = 3) {
+    p::NtCreateAndxRequest c;
+    c.file_name = name;
+    c.desired_access = access;
+    c.share_access = 7;
+    c.create_disposition = disposition;
+    c.impersonation_level = 2;
+    c.flags = flags;
+    auto r = send(header(p::Command::SMB_COM_NT_CREATE_ANDX, 20), c);
+    EXPECT_EQ(r.size(), 1u);
+    return *p::decode_response(r.at(0));
+  }
+
+  std::uint16_t uid = 0, tid = 0;
+
+ private:
+  Server& server_;
+  std::shared_ptr<FakeTransport> transport_;
+  Connection* conn_ = nullptr;
+};
+
+std::uint16_t fid_of(const p::Smb1Response& r) { return std::get<p::NtCreateAndxResponse>(r.bodies.front()).fid; }
+
+class Smb1Handlers : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ServerConfig cfg;
+    cfg.shares.push_back(ShareConfig{"share", dir.path});
+    cfg.users["alice"] = "pass";
+    cfg.users["bob"] = "pass2";
+    cfg.smb1_enabled = true;
+    auto made = make_server(cfg, [this] { return now; });
+    ASSERT_TRUE(std::holds_alternative<std::unique_ptr<Server>>(made));
+    server = std::move(std::get<0>(made));
+  }
+  TempDir dir;
+  Clock::TimePoint now{std::chrono::seconds(1000)};
+  std::unique_ptr<Server> server;
+};
+
+TEST_F(Smb1Handlers, NegotiateSelectsNtLm012WithExtendedSecurity) {
+  Smb1Peer a(*server);
+  p::NegotiateRequest n;
+  n.dialects = {"PC NETWORK PROGRAM 1.0", "NT LM 0.12", "LANMAN1.0"};
+  auto r = a.send(Smb1Peer::header(p::Command::SMB_COM_NEGOTIATE), n);
+  ASSERT_EQ(r.size(), 1u);
+  auto d = p::decode_response(r[0]);
+  ASSERT_TRUE(d);
+  const auto& resp = std::get<p::NegotiateResponse>(d->bodies.front());
+  EXPECT_EQ(resp.word_count, 0x11);       // MS-CIFS 2.2.4.52.2
+  EXPECT_EQ(resp.dialect_index, 1);       // index of "NT LM 0.12" in the request
+  EXPECT_TRUE(resp.capabilities & p::CAP_EXTENDED_SECURITY);  // MS-SMB 2.2.4.5.2.1
+  EXPECT_TRUE(resp.capabilities & p::CAP_STATUS32);
+  EXPECT_FALSE(resp.security_blob.empty());
+}
+
+TEST_F(Smb1Handlers, NegotiateWithoutNtLm012AnswersDialectIndexFFFF) {
+  Smb1Peer a(*server);
+  p::NegotiateRequest n;
+  n.dialects = {"PC NETWORK PROGRAM 1.0"};
+  auto r = a.send(Smb1Peer::header(p::Command::SMB_COM_NEGOTIATE), n);
+  ASSERT_EQ(r.size(), 1u);
+  auto d = p::decode_response(r[0]);
+  ASSERT_TRUE(d);
+  const auto& resp = std::get<p::NegotiateResponse>(d->bodies.front());
+  EXPECT_EQ(resp.word_count, 0x01);  // MS-CIFS 2.2.4.52.2: DialectIndex 0xFFFF, WordCount 1
+  EXPECT_EQ(resp.dialect_index, 0xFFFF);
+}
+
+TEST_F(Smb1Handlers, Smb1OffWithoutTheOption) {
+  server->config.smb1_enabled = false;
+  Smb1Peer a(*server);
+  p::NegotiateRequest n;
+  n.dialects = {"NT LM 0.12"};
+  auto r = a.send(Smb1Peer::header(p::Command::SMB_COM_NEGOTIATE), n);
+  EXPECT_TRUE(r.empty());
+  EXPECT_TRUE(a.closed());  // issue 6: SMB1 stays off unless enabled
+}
+
+TEST_F(Smb1Handlers, UnknownUidIsBadUidInBothStatusForms) {
+  Smb1Peer a(*server);
+  ASSERT_EQ(a.logon(), "");
+  p::CloseRequest c;
+  c.fid = 1;
+  p::Header h = Smb1Peer::header(p::Command::SMB_COM_CLOSE);
+  h.uid = static_cast<std::uint16_t>(a.uid + 50);
+  auto r = a.send(h, c);
+  ASSERT_EQ(r.size(), 1u);
+  auto d = p::decode_response(r[0]);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->header.status, status::STATUS_SMB_BAD_UID.value);  // MS-CIFS 3.3.5.2
+  EXPECT_TRUE(d->header.has_nt_status());
+  h.flags2 &= static_cast<std::uint16_t>(~p::SMB_FLAGS2_NT_STATUS);
+  r = a.send(h, c);
+  d = p::decode_response(r.at(0));
+  ASSERT_TRUE(d);
+  EXPECT_FALSE(d->header.has_nt_status());  // MS-CIFS 2.2.3.1: SMBSTATUS form when not asked for NT status
+  EXPECT_EQ(d->header.dos_error(), (p::DosError{p::ERRSRV, 0, 0x005B}));  // ERRSRV/ERRbaduid
+}
+
+TEST_F(Smb1Handlers, WriteAndCloseWritesClosesAndUpdatesCounters) {
+  Smb1Peer a(*server);
+  ASSERT_EQ(a.logon(), "");
+  std::uint16_t fid = fid_of(a.open("w.txt"));
+  TreeConnect* tree = nullptr;
+  for (auto& [id, s] : a.connection().session_table) tree = s->tree_connect_table.begin()->second.get();
+  ASSERT_NE(tree, nullptr);
+  ASSERT_EQ(tree->open_count, 1u);
+  auto fopens = server->statistics.sts0_fopens;
+  p::WriteAndCloseRequest w;
+  w.fid = fid;
+  w.count_of_bytes_to_write = 3;
+  w.write_offset_in_bytes = 2;
+  w.data = {'a', 'b', 'c'};
+  auto r = a.send(Smb1Peer::header(p::Command::SMB_COM_WRITE_AND_CLOSE), w);
+  auto d = p::decode_response(r.at(0));
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->header.status, 0u);
+  EXPECT_EQ(std::get<p::WriteAndCloseResponse>(d->bodies.front()).count_of_bytes_written, 3);  // 3.3.5.34
+  // 3.3.5.34: OpenCount and sts0_fopens decreased by 1; the FID is invalid.
+  EXPECT_EQ(tree->open_count, 0u);
+  EXPECT_EQ(server->statistics.sts0_fopens, fopens - 1);
+  std::ifstream in(dir.path / "w.txt", std::ios::binary);
+  std::string content((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_EQ(content, std::string("\0\0abc", 5));
+  p::CloseRequest c;
+  c.fid = fid;
+  d = p::decode_response(a.send(Smb1Peer::header(p::Command::SMB_COM_CLOSE), c).at(0));
+  EXPECT_EQ(d->header.status, status::STATUS_INVALID_HANDLE.value);
+}
+
+TEST_F(Smb1Handlers, WriteAndCloseWithoutWriteAccessCountsPermError) {
+  dir.write_file("ro.txt", "x");
+  Smb1Peer a(*server);
+  ASSERT_EQ(a.logon(), "");
+  std::uint16_t fid = fid_of(a.open("ro.txt", 0x00000001 /* FILE_READ_DATA */, 0, 1));
+  auto perm = server->statistics.sts0_permerrors;
+  p::WriteAndCloseRequest w;
+  w.fid = fid;
+  w.count_of_bytes_to_write = 1;
+  w.data = {'z'};
+  auto d = p::decode_response(a.send(Smb1Peer::header(p::Command::SMB_COM_WRITE_AND_CLOSE), w).at(0));
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->header.status, status::STATUS_ACCESS_DENIED.value);  // 3.3.5.34
+  EXPECT_EQ(server->statistics.sts0_permerrors, perm + 1);           // "MUST increase sts0_permerrors by 1"
+}
+
+TEST_F(Smb1Handlers, WriteAndCloseZeroCountTruncatesToOffset) {
+  dir.write_file("t.txt", "hello");
+  Smb1Peer a(*server);
+  ASSERT_EQ(a.logon(), "");
+  std::uint16_t fid = fid_of(a.open("t.txt", 0xC0000000, 0, 1));
+  p::WriteAndCloseRequest w;
+  w.fid = fid;
+  w.count_of_bytes_to_write = 0;
+  w.write_offset_in_bytes = 2;
+  auto d = p::decode_response(a.send(Smb1Peer::header(p::Command::SMB_COM_WRITE_AND_CLOSE), w).at(0));
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->header.status, 0u);
+  EXPECT_EQ(std::filesystem::file_size(dir.path / "t.txt"), 2u);  // 2.2.4.40.1: truncated to WriteOffsetInBytes
+}
+
+TEST_F(Smb1Handlers, OplockBreakIsTheExact51ByteRequestAndTimeoutKeepsAnnouncedLevel) {
+  dir.write_file("x.txt", "data");
+  Smb1Peer a(*server), b(*server);
+  ASSERT_EQ(a.logon(), "");
+  ASSERT_EQ(b.logon("bob", "pass2"), "");
+  auto ra = a.open("x.txt", 0xC0000000, p::NT_CREATE_REQUEST_OPLOCK | p::NT_CREATE_REQUEST_OPBATCH, 1);
+  ASSERT_EQ(std::get<p::NtCreateAndxResponse>(ra.bodies.front()).op_lock_level, p::BATCH_OPLOCK);
+  std::uint16_t fa = fid_of(ra);
+  std::size_t a_before = a.sent_count();
+  p::NtCreateAndxRequest c;
+  c.file_name = "x.txt";
+  c.desired_access = 0xC0000000;
+  c.share_access = 7;
+  c.create_disposition = 1;
+  auto rb = b.send(Smb1Peer::header(p::Command::SMB_COM_NT_CREATE_ANDX, 30), c);
+  EXPECT_TRUE(rb.empty());  // B waits for the break (MS-CIFS 3.3.4.2)
+  auto breaks = a.since(a_before);
+  ASSERT_EQ(breaks.size(), 1u);
+  const wire::Bytes& m = breaks[0];
+  EXPECT_EQ(m.size(), 51u);  // 32 + 1 + 16 + 2
+  auto d = p::decode_request(m);
+  ASSERT_TRUE(d);
+  EXPECT_FALSE(d->header.is_response());
+  EXPECT_EQ(d->header.mid, 0xFFFF);
+  EXPECT_EQ(d->header.pid_low, 0xFFFF);
+  const auto& l = std::get<p::LockingAndxRequest>(d->bodies.front());
+  EXPECT_EQ(l.fid, fa);
+  EXPECT_TRUE(l.type_of_lock & p::OPLOCK_RELEASE);
+  EXPECT_EQ(l.new_op_lock_level, p::OPLOCK_LEVEL_II);  // batch -> level II for a non-overwriting open
+  EXPECT_EQ(l.timeout, 0u);
+  server->clock.fire_due();  // the zero-delay switch to the SMB1 timer (smb1.hpp)
+  Open* open = nullptr;
+  for (auto& [id, s] : a.connection().session_table) open = s->open_table.at(fa).get();
+  ASSERT_NE(open, nullptr);
+  EXPECT_EQ(open->oplock_state, OplockState::breaking);  // 3.3.4.2
+  EXPECT_EQ(open->oplock_timeout, now + std::chrono::seconds(35));
+  std::size_t b_before = b.sent_count();
+  server->clock.advance(std::chrono::seconds(35));  // 3.3.2.1 / 3.3.6.1
+  server->clock.fire_due();
+  EXPECT_EQ(open->oplock_level, 0x01);  // 3.3.6.1: the level announced in the break (II), not NONE
+  EXPECT_NE(open->oplock_state, OplockState::breaking);
+  auto done = b.since(b_before);
+  ASSERT_EQ(done.size(), 1u);  // B's open completed
+  EXPECT_EQ(p::decode_response(done[0])->header.status, 0u);
+}
+
+TEST_F(Smb1Handlers, BareOplockAckGetsNoResponse) {
+  dir.write_file("y.txt", "data");
+  Smb1Peer a(*server), b(*server);
+  ASSERT_EQ(a.logon(), "");
+  ASSERT_EQ(b.logon("bob", "pass2"), "");
+  std::uint16_t fa = fid_of(a.open("y.txt", 0xC0000000, p::NT_CREATE_REQUEST_OPLOCK | p::NT_CREATE_REQUEST_OPBATCH, 1));
+  p::NtCreateAndxRequest c;
+  c.file_name = "y.txt";
+  c.desired_access = 0xC0000000;
+  c.share_access = 7;
+  c.create_disposition = 1;
+  std::size_t b_before = b.sent_count();
+  b.send(Smb1Peer::header(p::Command::SMB_COM_NT_CREATE_ANDX, 30), c);
+  p::LockingAndxRequest ack;
+  ack.fid = fa;
+  ack.type_of_lock = p::OPLOCK_RELEASE;
+  auto r = a.send(Smb1Peer::header(p::Command::SMB_COM_LOCKING_ANDX, 40), ack);
+  EXPECT_TRUE(r.empty());  // MS-CIFS 3.3.5.30: MUST NOT send a response
+  server->clock.fire_due();  // waiters re-run after the acknowledgment
+  auto done = b.since(b_before);
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_EQ(p::decode_response(done[0])->header.status, 0u);
+}
+
+TEST_F(Smb1Handlers, LockRetryQuirkOnlyWhenConfigured) {
+  for (bool quirk : {false, true}) {
+    server->config.smb1_lock_retry_conflict = quirk;
+    Smb1Peer a(*server);
+    ASSERT_EQ(a.logon(), "");
+    std::string name = quirk ? "q1.txt" : "q0.txt";
+    std::uint16_t fid = fid_of(a.open(name));
+    p::LockingAndxRequest l;
+    l.fid = fid;
+    l.locks = {p::LockingAndxRange{0x0101, 0, 0, 10}};
+    ASSERT_EQ(p::decode_response(a.send(Smb1Peer::header(p::Command::SMB_COM_LOCKING_ANDX), l).at(0))->header.status, 0u);
+    l.locks = {p::LockingAndxRange{0x0101, 0, 5, 10}};
+    auto first = p::decode_response(a.send(Smb1Peer::header(p::Command::SMB_COM_LOCKING_ANDX), l).at(0))->header.status;
+    auto second = p::decode_response(a.send(Smb1Peer::header(p::Command::SMB_COM_LOCKING_ANDX), l).at(0))->header.status;
+    EXPECT_EQ(first, status::STATUS_LOCK_NOT_GRANTED.value);  // MS-CIFS 3.3.5.30
+    // <291>: Windows answers the retry with FILE_LOCK_CONFLICT; the MS-FSA default keeps LOCK_NOT_GRANTED.
+    EXPECT_EQ(second, quirk ? NtStatus{0xC0000054}.value : status::STATUS_LOCK_NOT_GRANTED.value);
+  }
+}
+
+TEST_F(Smb1Handlers, FlushAllFlushesEveryFileOfThePid) {
+  Smb1Peer a(*server);
+  ASSERT_EQ(a.logon(), "");
+  std::uint16_t f1 = fid_of(a.open("f1.txt"));
+  std::uint16_t f2 = fid_of(a.open("f2.txt"));
+  p::FlushRequest fl;
+  fl.fid = 0xFFFF;
+  auto d = p::decode_response(a.send(Smb1Peer::header(p::Command::SMB_COM_FLUSH), fl).at(0));
+  EXPECT_EQ(d->header.status, 0u);  // MS-CIFS 3.3.5.8
+  for (auto& [id, s] : a.connection().session_table) {
+    EXPECT_EQ(s->open_table.at(f1)->flush_count, 1u);
+    EXPECT_EQ(s->open_table.at(f2)->flush_count, 1u);
+  }
+}
+
+}  // namespace
+}  // namespace smb::server::test
