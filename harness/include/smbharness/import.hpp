@@ -23,12 +23,15 @@ struct ImportOptions {
 /**
  * Reads a capture (libpcap reads pcap and pcapng; link types Ethernet, Linux cooked v1, raw IPv4/IPv6, BSD loopback),
  * reassembles every TCP connection to `server_port`, splits Direct TCP frames (MS-SMB2 2.1) and compound chains
- * (MS-SMB2 3.2.4.1.4), and writes a scenario: each connection becomes a scenario connection whose NEGOTIATE,
- * SESSION_SETUP and TREE_CONNECT become its prologue (with FSCTL_VALIDATE_NEGOTIATE_INFO, which belongs to the
- * tree connect, 3.2.5.5); every other request becomes a `send` (or a `compound`), every final response an
- * `expect` of its status; live ids become variables: FileIds are captured from CREATE responses ($f1...),
- * SessionId/TreeId come from the prologue, MessageIds are request names, AsyncIds are not needed (interim
- * responses are skipped by expect). Returns nullopt and sets `error` when the file cannot be read, has an
+ * (MS-SMB2 3.2.4.1.4), and writes a scenario: each connection becomes a scenario connection whose NEGOTIATE and
+ * SESSION_SETUP become its prologue ("connect": "session", the recorded dialect); FSCTL_VALIDATE_NEGOTIATE_INFO
+ * (part of the tree connect, 3.2.5.5) and DFS referral requests (MS-DFSC) are left out; every TREE_CONNECT stays
+ * a step (to \\$host\$share or \\$host\IPC$$) with its TreeId captured ($t1...) and used in later headers; every
+ * other request becomes a `send` (or a `compound`), every final response an `expect` of its status, an interim
+ * response an `"interim": "only"` expect capturing the AsyncId for a later CANCEL; FileIds are captured from
+ * CREATE responses ($f1...); MessageIds become request names (m<id>); CREATE names move under $dir unless the
+ * session renames a file; output buffer lengths are capped at 65536. Returns nullopt and sets `error` when the
+ * file cannot be read, has an
  * unsupported link type, or holds no SMB2 request.
  */
 std::optional<nlohmann::json> import_capture(const std::string& file, const ImportOptions& options, std::string& error);

@@ -208,8 +208,9 @@ Reply handle_nt_create(Request& r, const p::NtCreateAndxRequest& m) {
   resp.nm_pipe_status = 0;
   resp.directory = fs.is_directory ? 1 : 0;
   if (m.flags & p::NT_CREATE_REQUEST_EXTENDED_RESPONSE) {
-    // MS-SMB 2.2.4.9.2 extended response.
-    resp.word_count = 0x2A;
+    // MS-SMB 2.2.4.9.2 extended response: 50 words of parameters (<50>: Windows writes 0x2A for them, which a
+    // parser trusting WordCount, such as Samba's client, rejects); the honest count 0x32 describes the same layout.
+    resp.word_count = 0x32;
     resp.file_id = fs.index_number;
     resp.maximal_access_rights = tree.maximal_access;
     resp.guest_maximal_access_rights = 0;

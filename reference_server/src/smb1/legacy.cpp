@@ -16,6 +16,7 @@ constexpr std::uint8_t SMB_COM_WRITE = 0x0B;
 constexpr std::uint8_t SMB_COM_LOCK_BYTE_RANGE = 0x0C;
 constexpr std::uint8_t SMB_COM_UNLOCK_BYTE_RANGE = 0x0D;
 constexpr std::uint8_t SMB_COM_PROCESS_EXIT = 0x11;
+constexpr std::uint8_t SMB_COM_LOCK_AND_READ = 0x13;
 constexpr std::uint8_t SMB_COM_WRITE_AND_UNLOCK = 0x14;
 constexpr std::uint8_t SMB_COM_OPEN_ANDX = 0x2D;
 constexpr std::uint8_t SMB_COM_NT_TRANSACT = 0xA0;
@@ -214,6 +215,33 @@ void byte_range(Server& s, Connection& c, const p::Header& h, wire::ByteView m, 
   send_words(s, c, h, seq, st, {});
 }
 
+/** MS-CIFS 3.3.5.13 SMB_COM_LOCK_AND_READ: an exclusive lock of the range (no wait), then a read of it. */
+void lock_and_read(Server& s, Connection& c, const p::Header& h, wire::ByteView m, std::uint32_t seq) {
+  if (!block_ok(m, 5)) return send_words(s, c, h, seq, status::STATUS_INVALID_SMB, {});
+  Session* sess = nullptr;
+  TreeConnect* tree = nullptr;
+  if (NtStatus st = check_ids(c, h, sess, tree); st.value != 0) return send_words(s, c, h, seq, st, {});
+  Open* open = find_fid(c, u16(m, 33));                 // 0x21 FID
+  if (!open) return send_words(s, c, h, seq, status::STATUS_INVALID_HANDLE, {});
+  ObjectStore* store = open->tree_connect->share->store.get();
+  if (!open->file || open->is_directory || !store || !open->local_open)
+    return send_words(s, c, h, seq, status::STATUS_INVALID_DEVICE_REQUEST, {});
+  if (!(open->granted_access & a::FILE_READ_DATA)) return send_words(s, c, h, seq, status::STATUS_ACCESS_DENIED, {});
+  std::uint16_t count = u16(m, 35);                      // 0x23 CountOfBytesToRead
+  std::uint32_t offset = u32(m, 37);                     // 0x25 ReadOffsetInBytes
+  LockOwner owner = LockOwner::for_smb1(open->durable_file_id, h.pid_low);
+  if (NtStatus st = open->file->locks.lock(owner, offset, count, true); !st.is_success()) return send_words(s, c, h, seq, st, {});
+  auto data = store->read(*open->local_open, offset, count);
+  if (!data) return send_words(s, c, h, seq, data.status(), {});
+  wire::Bytes w;
+  put16(w, static_cast<std::uint16_t>(data->size()));   // CountOfBytesReturned
+  w.insert(w.end(), 8, 0);                               // Reserved[4]
+  wire::Bytes b{0x01};                                   // BufferFormat: data block
+  put16(b, static_cast<std::uint16_t>(data->size()));
+  b.insert(b.end(), data->begin(), data->end());
+  send_words(s, c, h, seq, status::STATUS_SUCCESS, w, b);
+}
+
 /** MS-CIFS 3.3.5.18 SMB_COM_PROCESS_EXIT: closes every file the PID opened on the connection. */
 void process_exit(Server& s, Connection& c, const p::Header& h, wire::ByteView m, std::uint32_t seq) {
   if (!block_ok(m, 0)) return send_words(s, c, h, seq, status::STATUS_INVALID_SMB, {});
@@ -261,6 +289,7 @@ bool handle_legacy_file(Server& s, Connection& c, const p::Header& h, wire::Byte
     case SMB_COM_UNLOCK_BYTE_RANGE: byte_range(s, c, h, msg, seq, false); return true;
     case SMB_COM_WRITE_AND_UNLOCK: write_legacy(s, c, h, msg, seq, true); return true;
     case SMB_COM_PROCESS_EXIT: process_exit(s, c, h, msg, seq); return true;
+    case SMB_COM_LOCK_AND_READ: lock_and_read(s, c, h, msg, seq); return true;
     case SMB_COM_NT_TRANSACT: nt_transact(s, c, h, msg, seq); return true;
     default: return false;
   }

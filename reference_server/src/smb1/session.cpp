@@ -60,7 +60,7 @@ Reply handle_negotiate(Request& r, const p::NegotiateRequest& m) {
   resp.max_raw_size = 65536;
   resp.session_key = 0;
   resp.capabilities = p::CAP_UNICODE | p::CAP_LARGE_FILES | p::CAP_NT_SMBS | p::CAP_STATUS32 |
-                      p::CAP_LEVEL_II_OPLOCKS | p::CAP_NT_FIND | p::CAP_LARGE_READX | p::CAP_LARGE_WRITEX |
+                      p::CAP_LEVEL_II_OPLOCKS | 0x00000100 /* CAP_LOCK_AND_READ (legacy.cpp) */ | p::CAP_NT_FIND | p::CAP_LARGE_READX | p::CAP_LARGE_WRITEX |
                       p::CAP_EXTENDED_SECURITY;
   (void)CAP_RPC_REMOTE_APIS;  // no named pipes on IPC$ yet
   resp.system_time = filetime_now();
