@@ -90,7 +90,7 @@ class Confinement : public ::testing::Test {
 
   /** SET_INFO (SMB2_0_INFO_FILE) of a FILE_RENAME_INFORMATION_TYPE_2 layout with class `info_class` (10 or 11). */
   Reply set_name_info(const proto::FileId& fid, std::uint8_t info_class, const std::string& target) {
-    proto::FileRenameInformation ri;
+    proto::fscc::FileRenameInformation ri;
     ri.replace_if_exists = 1;
     ri.file_name = target;
     proto::SetInfoRequest s;
@@ -98,7 +98,7 @@ class Confinement : public ::testing::Test {
     s.file_info_class = info_class;
     s.file_id = fid;
     wire::Writer w(s.buffer);
-    proto::encode(w, ri);  // FileLinkInformation (11) has the same layout as FileRenameInformation (MS-FSCC 2.4.27)
+    proto::fscc::encode(w, ri);  // FileLinkInformation (11) has the same layout as FileRenameInformation (MS-FSCC 2.4.27)
     return f_.request(proto::Command::SET_INFO, s);
   }
 
