@@ -222,15 +222,16 @@ TEST(Cancel, UnknownTargetGetsNoResponse) {
   EXPECT_EQ(f.request(proto::Command::ECHO, proto::EchoRequest{}).status(), status::STATUS_SUCCESS);
 }
 
-TEST(NotImplemented, LockIsNotSupported) {
+TEST(Issue4, LockHasAHandlerNow) {
   Fixture f;
   f.logon();
   proto::FileId id = f.open("l.txt", a::GENERIC_WRITE, 3);
   proto::LockRequest l;
   l.file_id = id;
   l.locks.push_back({0, 1, 0x12, 0});
-  // The command list's default handler (no LOCK handler yet): STATUS_NOT_SUPPORTED.
-  EXPECT_EQ(f.request(proto::Command::LOCK, l).status(), status::STATUS_NOT_SUPPORTED);
+  // LOCK used to fall through to the command list's default handler (STATUS_NOT_SUPPORTED); an
+  // EXCLUSIVE|FAIL_IMMEDIATELY lock on an unlocked range of a fresh open is granted (MS-SMB2 3.3.5.14.2).
+  EXPECT_EQ(f.request(proto::Command::LOCK, l).status(), status::STATUS_SUCCESS);
 }
 
 }  // namespace
