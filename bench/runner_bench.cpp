@@ -1,7 +1,10 @@
 // Runner throughput (issue 9): runs the whole scenario suite against the reference server with -j 1 and -j 2 and
 // prints scenarios per second and where the wall time went (runner CPU, reference-server CPU, the rest waiting).
+// Some scenarios must wait a fixed time by design (`wait` and `expect_nothing` steps: "no response within T",
+// real-time protocol timers); their total bounds the full suite's rate, so the suite is also run without them (a
+// copy of the scenario tree minus those files) to show the per-scenario cost of everything else.
 //
-//   runner_bench --runner PATH/smbconform [--scenarios DIR] [--repeat N]
+//   runner_bench --runner PATH/smbconform [--scenarios DIR] [--repeat N] [--repeat-full N]
 //
 // CPU figures come from /proc/PID/stat (utime + stime), sampled every 5 ms until the runner exits: the runner's own
 // threads, and the reference server it starts (its child). Prints figures only; asserts nothing.
@@ -10,7 +13,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -22,11 +27,28 @@
 
 namespace {
 
+namespace fs = std::filesystem;
+
 struct Run {
   double wall = 0, runner_cpu = 0, server_cpu = 0;
   std::size_t scenarios = 0;
   int exit_status = -1;
+  std::vector<std::pair<double, std::string>> slowest;  // (duration ms, scenario id), from the JSON report
 };
+
+/** Milliseconds a scenario spends in fixed-duration steps (`wait`, `expect_nothing`); 0 when none. */
+long fixed_wait_ms(const nlohmann::json& j) {
+  long ms = 0;
+  if (j.is_object()) {
+    for (const char* k : {"wait", "expect_nothing"})
+      if (j.contains(k) && j[k].is_object() && j[k].contains("ms") && j[k]["ms"].is_number_integer())
+        ms += j[k]["ms"].get<long>();
+    for (const auto& [k, v] : j.items()) ms += fixed_wait_ms(v);
+  } else if (j.is_array()) {
+    for (const auto& v : j) ms += fixed_wait_ms(v);
+  }
+  return ms;
+}
 
 Run run_once(const std::string& runner, const std::string& scenarios, int jobs) {
   std::string report = "/tmp/smbconform-runner-bench-" + std::to_string(::getpid()) + ".json";
@@ -67,45 +89,95 @@ Run run_once(const std::string& runner, const std::string& scenarios, int jobs) 
   std::ifstream f(report);
   if (f) {
     auto j = nlohmann::json::parse(f, nullptr, false);
-    if (j.is_object() && j.contains("scenarios")) r.scenarios = j["scenarios"].size();
+    if (j.is_object() && j.contains("scenarios")) {
+      r.scenarios = j["scenarios"].size();
+      for (const auto& sc : j["scenarios"])
+        if (sc.is_object() && sc.contains("duration_ms") && sc["duration_ms"].is_number())
+          r.slowest.emplace_back(sc["duration_ms"].get<double>(), sc.value("id", std::string("?")));
+      std::sort(r.slowest.rbegin(), r.slowest.rend());
+      if (r.slowest.size() > 5) r.slowest.resize(5);
+    }
   }
   std::remove(report.c_str());
   return r;
+}
+
+Run best_of(const std::string& runner, const std::string& scenarios, int jobs, int repeat) {
+  Run best;
+  for (int k = 0; k < repeat; ++k) {
+    Run r = run_once(runner, scenarios, jobs);
+    if (best.exit_status < 0 || r.wall < best.wall) best = r;
+  }
+  return best;
+}
+
+void print_run(const std::string& suite, int jobs, const Run& r) {
+  // Shares of the wall time of each job slot: CPU the runner used, CPU the server used, and the remainder, which is
+  // time spent waiting on the network (and on timers the scenarios ask for).
+  double slots = r.wall * jobs;
+  double runner_share = slots > 0 ? r.runner_cpu / slots : 0;
+  double server_share = slots > 0 ? r.server_cpu / slots : 0;
+  std::printf("%-22s %3d %9zu %8.2f %12.1f %10.1f%% %10.1f%% %10.1f%% %5d\n", suite.c_str(), jobs, r.scenarios, r.wall,
+              r.wall > 0 ? static_cast<double>(r.scenarios) / r.wall : 0.0, 100 * runner_share, 100 * server_share,
+              100 * std::max(0.0, 1 - runner_share - server_share), r.exit_status);
+  std::fflush(stdout);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string runner, scenarios = "scenarios";
-  int repeat = 3;
+  int repeat = 3, repeat_full = 1;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--runner" && i + 1 < argc) runner = argv[++i];
     else if (a == "--scenarios" && i + 1 < argc) scenarios = argv[++i];
     else if (a == "--repeat" && i + 1 < argc) repeat = std::stoi(argv[++i]);
+    else if (a == "--repeat-full" && i + 1 < argc) repeat_full = std::stoi(argv[++i]);
     else {
-      std::fprintf(stderr, "usage: runner_bench --runner PATH [--scenarios DIR] [--repeat N]\n");
+      std::fprintf(stderr, "usage: runner_bench --runner PATH [--scenarios DIR] [--repeat N] [--repeat-full N]\n");
       return 2;
     }
   }
-  std::printf("runner throughput: `smbconform run %s --target ref -j J`, best of %d runs (wall includes starting "
-              "the reference server)\n", scenarios.c_str(), repeat);
-  std::printf("%-4s %9s %8s %12s %11s %11s %11s %6s\n", "-j", "scenarios", "wall s", "scenarios/s", "runner CPU",
-              "server CPU", "waiting", "exit");
-  for (int jobs : {1, 2}) {
-    Run best;
-    for (int k = 0; k < repeat; ++k) {
-      Run r = run_once(runner, scenarios, jobs);
-      if (best.exit_status < 0 || r.wall < best.wall) best = r;
-    }
-    // Shares of the wall time of each job slot: CPU the runner used, CPU the server used, and the remainder, which is
-    // time spent waiting on the network (and on timers the scenarios ask for).
-    double slots = best.wall * jobs;
-    double runner_share = slots > 0 ? best.runner_cpu / slots : 0;
-    double server_share = slots > 0 ? best.server_cpu / slots : 0;
-    std::printf("%-4d %9zu %8.2f %12.1f %10.1f%% %10.1f%% %10.1f%% %6d\n", jobs, best.scenarios, best.wall,
-                best.wall > 0 ? static_cast<double>(best.scenarios) / best.wall : 0.0, 100 * runner_share,
-                100 * server_share, 100 * std::max(0.0, 1 - runner_share - server_share), best.exit_status);
+  // The subset without fixed-duration steps: a copy of the tree (step groups, schema and all) minus those files.
+  fs::path subset = fs::temp_directory_path() / ("smbconform-runner-bench-" + std::to_string(::getpid()));
+  std::error_code ec;
+  fs::remove_all(subset, ec);
+  fs::copy(scenarios, subset, fs::copy_options::recursive, ec);
+  if (ec) {
+    std::fprintf(stderr, "runner_bench: cannot copy %s: %s\n", scenarios.c_str(), ec.message().c_str());
+    return 1;
   }
+  long total_wait_ms = 0;
+  std::size_t waiting = 0;
+  for (const auto& e : fs::recursive_directory_iterator(subset)) {
+    if (!e.is_regular_file() || e.path().extension() != ".json") continue;
+    std::ifstream f(e.path());
+    auto j = nlohmann::json::parse(f, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("steps")) continue;
+    if (long ms = fixed_wait_ms(j); ms > 0) {
+      total_wait_ms += ms;
+      ++waiting;
+      fs::remove(e.path(), ec);
+    }
+  }
+  std::printf("runner throughput: `smbconform run DIR --target ref -j J` (wall includes starting the reference "
+              "server; best of %d runs, %d for the full suite)\n", repeat, repeat_full);
+  std::printf("%zu scenarios have fixed-duration steps (`wait`/`expect_nothing`), %.1f s in total (those the target "
+              "does not support are skipped and cost nothing); \"no fixed waits\" excludes them\n", waiting,
+              static_cast<double>(total_wait_ms) / 1000);
+  std::printf("%-22s %3s %9s %8s %12s %11s %11s %11s %5s\n", "suite", "-j", "scenarios", "wall s", "scenarios/s",
+              "runner CPU", "server CPU", "waiting", "exit");
+  Run full_j1;
+  for (int jobs : {1, 2}) {
+    Run r = best_of(runner, scenarios, jobs, repeat_full);
+    if (jobs == 1) full_j1 = r;
+    print_run("full", jobs, r);
+  }
+  for (int jobs : {1, 2}) print_run("no fixed waits", jobs, best_of(runner, subset.string(), jobs, repeat));
+  std::printf("slowest scenarios (full suite, -j 1):");
+  for (const auto& [ms, id] : full_j1.slowest) std::printf(" %s %.0f ms;", id.c_str(), ms);
+  std::printf("\n");
+  fs::remove_all(subset, ec);
   return 0;
 }

@@ -4,6 +4,7 @@
 // scenario run against the reference server.
 //
 //   make_seeds OUT_DIR      -> OUT_DIR/<target>/<name>.bin
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>

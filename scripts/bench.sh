@@ -10,7 +10,7 @@ SECONDS_PER_CELL=${1:-5}
 scripts/build.sh >/dev/null
 ninja -C "$BUILD" runner_bench server_bench >/dev/null
 echo "== machine: $(nproc) CPUs, $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-"$BUILD/bin/runner_bench" --runner "$BUILD/bin/smbconform" --scenarios scenarios --repeat 3
+"$BUILD/bin/runner_bench" --runner "$BUILD/bin/smbconform" --scenarios scenarios --repeat 3 --repeat-full 1
 W=$(mktemp -d /tmp/smbconform-bench-smbd.XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 trap 'scripts/smbd-down.sh "$W" >/dev/null 2>&1 || true; rm -rf "$W"' EXIT

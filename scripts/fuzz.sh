@@ -2,9 +2,10 @@
 # Builds the libFuzzer targets (clang 16, ASan+UBSan, in the sanitizer build build-asan/) and runs each one, seeded from captures/, the
 # scenario files and a seed generator. Bounded by time (CI) or by executions (the long run of issue 9).
 #
-#   scripts/fuzz.sh [--time SECONDS | --runs N] [TARGET...]
-#     --time S    each target runs S seconds (default 10)
-#     --runs N    each target runs N executions (the README figure is --runs 10000000)
+#   scripts/fuzz.sh [--time SECONDS] [--runs N] [TARGET...]
+#     --time S    each target runs S seconds (default 10 when --runs is not given)
+#     --runs N    each target runs N executions (the README figure is --runs 10000000); with --time too, whichever
+#                 limit comes first ends the target
 #   env: FUZZ_BUILD_DIR (default build-asan), FUZZ_REPORT=path/to/report.json (a `smbconform run --json` report
 #        against the reference server: its sent/received messages become SMB2 seeds), FUZZ_ROUNDTRIP=1 (also abort
 #        when our own encoding of a decoded message does not decode).
@@ -15,13 +16,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SRC=$(pwd)
 BUILD=${FUZZ_BUILD_DIR:-build-asan}
-MODE=time; AMOUNT=10
+TIME=; RUNS=
 TARGETS=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    --time) MODE=time; AMOUNT=${2:?}; shift 2;;
-    --runs) MODE=runs; AMOUNT=${2:?}; shift 2;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0;;
+    --time) TIME=${2:?}; shift 2;;
+    --runs) RUNS=${2:?}; shift 2;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0;;
     *) TARGETS+=("$1"); shift;;
   esac
 done
@@ -31,8 +32,11 @@ ALL=(fuzz_smb2_request fuzz_smb2_response fuzz_smb1_request fuzz_smb1_response f
 
 command -v clang++-16 >/dev/null || { echo "fuzz.sh: clang++-16 not installed (scripts/install-deps.sh)" >&2; exit 1; }
 # The fuzzers live in the sanitizer build (clang 16, ASan + UBSan + libFuzzer coverage): configure it the same way.
-SANITIZE_BUILD_DIR="$BUILD" scripts/sanitize.sh --configure-only
-ninja -C "$BUILD" -j"$(nproc)" "${TARGETS[@]}" make_seeds >/dev/null
+# FUZZ_NO_BUILD=1 runs the binaries already there (a long run on a fixed build while the sources move on).
+if [ "${FUZZ_NO_BUILD:-0}" != 1 ]; then
+  SANITIZE_BUILD_DIR="$BUILD" scripts/sanitize.sh --configure-only
+  ninja -C "$BUILD" -j"$(nproc)" "${TARGETS[@]}" make_seeds >/dev/null
+fi
 
 # ---- seeds ------------------------------------------------------------------------------------------------------
 SEEDS="$BUILD/fuzz-seeds"
@@ -85,10 +89,10 @@ fi
 
 # ---- run --------------------------------------------------------------------------------------------------------
 mkdir -p "$BUILD/fuzz-artifacts" "$BUILD/fuzz-logs"
-case "$MODE" in
-  time) LIMIT=(-max_total_time="$AMOUNT");;
-  runs) LIMIT=(-runs="$AMOUNT");;
-esac
+[ -n "$TIME$RUNS" ] || TIME=10
+LIMIT=()
+[ -z "$TIME" ] || LIMIT+=(-max_total_time="$TIME")
+[ -z "$RUNS" ] || LIMIT+=(-runs="$RUNS")
 export SMBCONFORM_FUZZ_ROUNDTRIP=${FUZZ_ROUNDTRIP:-0}
 # detect_leaks: a leak fails the run (issue 9: "no crash, leak or sanitizer report").
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}

@@ -606,11 +606,15 @@ int run_cli(const std::string& argv0, const std::vector<std::string>& args, std:
   pt.server.release();
   g_legacy_pid = -1;
   out << summary_text(results, expectations);
-  json rep = make_report(tgt.display, started, duration, results, expectations);
-  if (!shard.empty()) rep["shard"] = shard;
-  if (!tgt.profile.empty()) rep["profile"] = tgt.profile;
-  for (auto& s : rep["scenarios"])
-    if (pcaps.contains(s.value("id", ""))) s["pcap"] = pcaps[s.value("id", "")];
+  // The JSON report (large: every step's messages) is built only when one of the outputs needs it (issue 9).
+  const bool want_report = !json_out.empty() || !junit_out.empty() || !html_out.empty();
+  json rep = want_report ? make_report(tgt.display, started, duration, results, expectations) : json::object();
+  if (want_report) {
+    if (!shard.empty()) rep["shard"] = shard;
+    if (!tgt.profile.empty()) rep["profile"] = tgt.profile;
+    for (auto& s : rep["scenarios"])
+      if (pcaps.contains(s.value("id", ""))) s["pcap"] = pcaps[s.value("id", "")];
+  }
   if (!pcap_dir.empty() &&
       !write_text((std::filesystem::path(pcap_dir) / "malformed.json").string(), malformed.dump(2) + "\n", "--pcap-dir", err))
     return 2;

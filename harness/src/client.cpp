@@ -209,12 +209,19 @@ Result<Received> Client::wait_for(std::uint64_t message_id, Deadline deadline) {
       restore();
       return r.error();
     }
+    // MS-SMB2 3.2.5.1.5: an interim response (ASYNC flag, STATUS_PENDING) is not the final response; keep waiting.
     bool interim = r->header.is_async() && r->header.status == status::STATUS_PENDING.value;
     if (r->header.message_id == message_id && !interim) {
       restore();
       return r;
     }
     if (!(r->header.message_id == message_id && interim)) others.push_back(std::move(*r));
+    // The deadline is absolute: a peer streaming interim or unrelated responses must not keep us here
+    // (receive() alone would not notice, since each message arrives in time).
+    if (Clock::now() >= deadline) {
+      restore();
+      return errc::timeout;
+    }
   }
 }
 

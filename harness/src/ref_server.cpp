@@ -9,8 +9,12 @@
 
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <mutex>
 #include <random>
+#include <condition_variable>
 #include <thread>
 
 namespace smb::harness {
@@ -22,7 +26,36 @@ struct RefServer::Impl {
   bp::child child;
 };
 
-std::map<std::string, std::string> builtin_reference_flags() { return {{"spec_revision", "v85"}}; }
+/**
+ * Server variants started on first use (RefServer::Variant); shared with Target::variant, guarded by `mu`.
+ * Each variant is started by a keeper thread that lives until stop_all(): the server's PR_SET_PDEATHSIG watchdog
+ * follows the thread that forked it, so a short-lived runner worker thread must not be its parent.
+ */
+struct RefServer::Pool {
+  struct Slot {
+    bool done = false;                 ///< the start attempt has finished
+    std::unique_ptr<RefServer> server;  ///< null when it failed (not retried)
+  };
+  std::mutex mu;
+  std::condition_variable cv;
+  std::filesystem::path binary, base_dir;
+  int timeout_ms = 15000;
+  bool stopped = false;
+  std::map<Variant, Slot> slots;
+  std::vector<std::thread> keepers;
+  std::optional<Target> get(const Variant& v, const Target& base);
+  void stop_all();
+  ~Pool() { stop_all(); }
+};
+
+// Only what is true of smbconform-server (keep in step with ci/targets/ref.json; tests/harness/profile_test.cpp
+// compares them): handlers/flush.cpp implements the v85 rule (MS-SMB2 3.3.5.11: IsReplayEligible reset only for
+// non-persistent opens); a pipe FLUSH waits for the reader (pipes.cpp, 3.3.5.11 / 2.2.17) and IPC$ has the
+// controllable endpoints smbconform-stall / smbconform-hangup / smbconform-test (reference_server pipes.hpp).
+// ca_share is not listed: it is true only of the CA variant, which adds it (RefServer::Variant).
+std::map<std::string, std::string> builtin_reference_flags() {
+  return {{"spec_revision", "v85"}, {"flush_pipe", "wait"}, {"pipe_endpoint", "controllable"}, {"durable_handles", "true"}};
+}
 
 std::filesystem::path find_reference_server(const std::filesystem::path& argv0) {
   std::error_code ec;
@@ -39,11 +72,99 @@ std::unique_ptr<RefServer> RefServer::start(const std::filesystem::path& binary,
     error = "reference server binary not found (expected smbconform-server next to smbconform)";
     return nullptr;
   }
-  std::unique_ptr<RefServer> s(new RefServer());
   std::random_device rd;
   char name[64];
   std::snprintf(name, sizeof name, "smbconform-ref-%d-%08x", static_cast<int>(::getpid()), static_cast<unsigned>(rd()));
-  s->temp_dir_ = std::filesystem::temp_directory_path() / name;
+  auto dir = std::filesystem::temp_directory_path() / name;
+  auto s = launch(binary, dir, Variant{}, timeout_ms, error);
+  if (!s) {
+    std::filesystem::remove_all(dir, ec);
+    return nullptr;
+  }
+  s->pool_ = std::make_shared<Pool>();
+  s->pool_->binary = binary;
+  s->pool_->base_dir = dir;
+  s->pool_->timeout_ms = timeout_ms;
+  std::weak_ptr<Pool> weak = s->pool_;
+  s->target_.variant = std::make_shared<const TargetVariantFn>(
+      [weak](const Scenario& sc, const Target& base) -> std::optional<Target> {
+        Variant v = variant_for(sc);
+        if (v == Variant{}) return std::nullopt;
+        auto pool = weak.lock();
+        if (!pool) return std::nullopt;
+        return pool->get(v, base);
+      });
+  return s;
+}
+
+RefServer::Variant RefServer::variant_for(const Scenario& sc) {
+  Variant v;
+  const auto& caps = sc.requires_.capabilities;
+  v.multichannel = std::find(caps.begin(), caps.end(), "MULTI_CHANNEL") != caps.end();
+  // Persistent handles need a CA share (MS-SMB2 3.3.5.9.10: TreeConnect.Share.IsCA); the server advertises
+  // SMB2_GLOBAL_CAP_PERSISTENT_HANDLES only when it has one (3.3.5.4).
+  v.ca_share = std::find(caps.begin(), caps.end(), "PERSISTENT_HANDLES") != caps.end() ||
+               sc.requires_.target_flags.count("ca_share") != 0;
+  return v;
+}
+
+std::optional<Target> RefServer::Pool::get(const Variant& v, const Target& base) {
+  std::unique_lock lock(mu);
+  if (stopped) return std::nullopt;
+  if (!slots.count(v)) {
+    slots[v];
+    keepers.emplace_back([this, v] {
+      std::string name = std::string("variant") + (v.multichannel ? "-mc" : "") + (v.ca_share ? "-ca" : "");
+      std::string error;
+      auto s = launch(binary, base_dir / name, v, timeout_ms, error);
+      // A variant that cannot start leaves its scenarios on the base server, where they are `unsupported`.
+      if (!s) std::fprintf(stderr, "smbconform: cannot start reference server variant %s: %s\n", name.c_str(), error.c_str());
+      std::unique_lock l(mu);
+      slots[v].server = std::move(s);
+      slots[v].done = true;
+      cv.notify_all();
+      cv.wait(l, [this] { return stopped; });
+    });
+  }
+  cv.wait(lock, [&] { return slots[v].done || stopped; });
+  if (stopped || !slots[v].server) return std::nullopt;
+  // The base target with this server's address, control channel and share root; profile and --flag overrides
+  // carry over, plus what the variant makes true.
+  const Target& vt = slots[v].server->target();
+  Target t = base;
+  t.host = vt.host;
+  t.port = vt.port;
+  t.control_path = vt.control_path;
+  t.share_root = vt.share_root;
+  if (v.ca_share) t.flags["ca_share"] = "true";
+  t.display = base.display;
+  return t;
+}
+
+void RefServer::Pool::stop_all() {
+  std::vector<std::thread> threads;
+  {
+    std::unique_lock lock(mu);
+    // Wait for starts in progress (bounded by timeout_ms), stop every variant, then release the keepers.
+    cv.wait(lock, [this] {
+      for (auto& [v, slot] : slots)
+        if (!slot.done) return false;
+      return true;
+    });
+    for (auto& [v, slot] : slots)
+      if (slot.server) slot.server->stop();
+    stopped = true;
+    threads.swap(keepers);
+  }
+  cv.notify_all();
+  for (auto& t : threads) t.join();
+}
+
+std::unique_ptr<RefServer> RefServer::launch(const std::filesystem::path& binary, const std::filesystem::path& dir,
+                                             const Variant& v, int timeout_ms, std::string& error) {
+  std::error_code ec;
+  std::unique_ptr<RefServer> s(new RefServer());
+  s->temp_dir_ = dir;
   std::filesystem::create_directories(s->temp_dir_ / "share", ec);
   std::filesystem::create_directories(s->temp_dir_ / "guest", ec);
   if (ec) {
@@ -60,17 +181,18 @@ std::unique_ptr<RefServer> RefServer::start(const std::filesystem::path& binary,
   t.is_reference = true;
   t.control_path = (s->temp_dir_ / "control.sock").string();
   t.share_root = s->temp_dir_ / "share";
-  // Only what is true of smbconform-server (keep in step with ci/targets/ref.json; a test compares them):
-  // handlers/flush.cpp implements the v85 rule (MS-SMB2 3.3.5.11: IsReplayEligible reset only for non-persistent
-  // opens); there are no named-pipe endpoints on IPC$, so no flush_pipe / pipe_endpoint flag.
+  // Only what is true of smbconform-server (builtin_reference_flags; ci/targets/ref.json); a CA variant adds ca_share.
   t.flags = builtin_reference_flags();
+  if (v.ca_share) t.flags["ca_share"] = "true";
+  std::vector<std::string> args = {"--listen", "127.0.0.1:0", "--share",
+                                   "share=" + (s->temp_dir_ / "share").string() + (v.ca_share ? ",ca" : ""), "--share",
+                                   "guest=" + (s->temp_dir_ / "guest").string(), "--user", "alice:alice-pass-1", "--user",
+                                   "bob:bob-pass-2", "--guest", "--smb1", "--control", t.control_path};
+  if (v.multichannel) args.push_back("--multichannel");
   s->impl_ = std::make_unique<Impl>();
   const pid_t parent = ::getpid();
   try {
-    s->impl_->child = bp::child(binary.string(), "--listen", "127.0.0.1:0", "--share",
-                                "share=" + (s->temp_dir_ / "share").string(), "--share",
-                                "guest=" + (s->temp_dir_ / "guest").string(), "--user", "alice:alice-pass-1", "--user",
-                                "bob:bob-pass-2", "--guest", "--smb1", "--control", t.control_path, bp::std_out > s->impl_->out,
+    s->impl_->child = bp::child(binary.string(), bp::args = args, bp::std_out > s->impl_->out,
                                 bp::std_err > (s->temp_dir_ / "server.log"), bp::std_in < bp::null,
                                 bp::extend::on_exec_setup = [parent](auto&) {
                                   // Watchdog: the server gets SIGTERM when the runner dies, however it dies
@@ -126,6 +248,7 @@ std::unique_ptr<RefServer> RefServer::start(const std::filesystem::path& binary,
 }
 
 void RefServer::stop() {
+  if (pool_) pool_->stop_all();  // variants first (their directories are inside ours)
   if (!impl_) return;
   if (impl_->child.valid() && impl_->child.running()) {
     ::kill(impl_->child.id(), SIGTERM);

@@ -52,7 +52,7 @@ std::optional<Expectations> load_expectations(const std::string& path, std::stri
       return std::nullopt;
     }
     for (const auto& [k, _] : e.items())
-      if (k != "verdict" && k != "reason" && k != "evidence") {
+      if (k != "verdict" && k != "reason" && k != "evidence" && k != "intermittent") {
         error = path + ": " + id + ": field " + k + ": unknown field";
         return std::nullopt;
       }
@@ -61,14 +61,18 @@ std::optional<Expectations> load_expectations(const std::string& path, std::stri
       error = path + ": " + id + ": field verdict: unknown verdict " + e["verdict"].dump();
       return std::nullopt;
     }
-    out[id] = Expectation{*v, e.value("reason", ""), e.value("evidence", "")};
+    if (e.contains("intermittent") && !e["intermittent"].is_boolean()) {
+      error = path + ": " + id + ": field intermittent: expected true or false";
+      return std::nullopt;
+    }
+    out[id] = Expectation{*v, e.value("reason", ""), e.value("evidence", ""), e.value("intermittent", false)};
   }
   return out;
 }
 
 bool matches_expectation(Verdict actual, const Expectation* expected) {
   if (expected == nullptr) return actual == Verdict::pass || actual == Verdict::non_strict || actual == Verdict::unsupported;
-  return actual == expected->verdict;
+  return actual == expected->verdict || (expected->intermittent && actual == Verdict::pass);
 }
 
 Verdict requirement_verdict(const std::vector<Verdict>& vs) {

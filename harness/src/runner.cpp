@@ -315,6 +315,16 @@ std::string Run::setup_dir() {
   std::snprintf(suffix, sizeof suffix, "%08x", static_cast<unsigned>(rd()));
   dir_ = "smbconform-" + sc_.id + "-" + suffix;
   vars_.set("dir", dir_);
+  // The reference server's share is a local directory and its object store works on the real files, so the
+  // fixture directory is made there directly, as cleanup_dir() removes it: one connection and logon fewer per
+  // scenario (issue 9, runner throughput). External targets get it over SMB2 below.
+  if (target_.is_reference && !target_.share_root.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::create_directory(target_.share_root / dir_, ec))
+      return "$dir setup: cannot create " + (target_.share_root / dir_).string() + ": " +
+             (ec ? ec.message() : std::string("already exists"));
+    return "";
+  }
   Deadline d = deadline_in(std::chrono::milliseconds(opts_.prologue_timeout_ms));
   auto cl = Client::connect(target_.host, target_.port, d, res_.capture.get(), "_setup");
   if (!cl) return "$dir setup: connect failed: " + cl.error().message();
@@ -485,9 +495,11 @@ Result<Received> Run::next_message(Conn& c, Deadline d, const std::function<bool
   for (;;) {
     auto r = c.client->receive(d);
     if (!r) return r.error();
-    sr.received.push_back(received_json(*r));
+    // A flooding server (issue 9) must not grow the report without bound: at most 1000 messages per step.
+    if (sr.received.size() < 1000) sr.received.push_back(received_json(*r));
     if (want(*r)) return r;
     c.stash.push_back(std::move(*r));
+    if (Clock::now() >= d) return errc::timeout;  // absolute deadline: a stream of unwanted messages ends the step
   }
 }
 
@@ -600,6 +612,10 @@ Grade Run::run_step(const ExpectStep& s, StepResult& sr) {
         o->interim_seen = true;
         return apply_captures(s.capture, *r);
       }
+      // The deadline is absolute (issue 9): a server streaming interim responses must not keep the step alive.
+      if (Clock::now() >= d)
+        return failed("no final " + s.response + " response to MessageId " + std::to_string(req.message_id) + " within " +
+                      std::to_string(window_ms) + " ms (interim responses only)");
       continue;
     }
     if (s.interim == ExpectStep::Interim::only)
@@ -886,6 +902,13 @@ std::string unsupported_reason(const Scenario& sc, const Target& target) {
 }
 
 ScenarioResult run_scenario(const Scenario& sc, const Target& target, const RunOptions& opts) {
+  // The reference target runs scenarios that need another server configuration (multichannel, a CA share) on a
+  // server variant started for them (ref_server.hpp); the variant carries no further variants.
+  if (target.variant)
+    if (std::optional<Target> v = (*target.variant)(sc, target)) {
+      v->variant.reset();
+      return run_scenario(sc, *v, opts);
+    }
   ScenarioResult res;
   res.id = sc.id;
   res.file = sc.file;
@@ -908,23 +931,37 @@ ScenarioResult run_scenario(const Scenario& sc, const Target& target, const RunO
 std::vector<ScenarioResult> run_all(const std::vector<Scenario>& scenarios, const Target& target, const RunOptions& opts,
                                     int jobs, const std::function<void(const ScenarioResult&)>& on_result) {
   std::vector<ScenarioResult> results(scenarios.size());
-  std::atomic<std::size_t> next{0};
+  // A scenario that advances the reference server's clock moves time for every open on that server: run concurrently,
+  // it would expire another scenario's oplock break or blocking-lock timer early. Such scenarios run after the
+  // others, one at a time; the rest run `jobs` at a time. Results keep the input order.
+  std::vector<std::size_t> shared_order, alone_order;
+  for (std::size_t i = 0; i < scenarios.size(); ++i) {
+    bool moves_clock = false;
+    for (const Step& st : scenarios[i].steps)
+      if (const auto* c = std::get_if<ControlStep>(&st); c && c->op == "advance_clock") moves_clock = true;
+    (moves_clock ? alone_order : shared_order).push_back(i);
+  }
   std::mutex mu;
-  auto worker = [&] {
-    for (;;) {
-      std::size_t i = next.fetch_add(1);
-      if (i >= scenarios.size()) return;
-      ScenarioResult r = run_scenario(scenarios[i], target, opts);
-      std::lock_guard lock(mu);
-      if (on_result) on_result(r);
-      results[i] = std::move(r);
-    }
+  auto run_set = [&](const std::vector<std::size_t>& order, int width) {
+    std::atomic<std::size_t> next{0};
+    auto worker = [&] {
+      for (;;) {
+        std::size_t k = next.fetch_add(1);
+        if (k >= order.size()) return;
+        ScenarioResult r = run_scenario(scenarios[order[k]], target, opts);
+        std::lock_guard lock(mu);
+        if (on_result) on_result(r);
+        results[order[k]] = std::move(r);
+      }
+    };
+    width = std::max(1, std::min<int>(width, static_cast<int>(order.size())));
+    std::vector<std::thread> threads;
+    for (int t = 1; t < width; ++t) threads.emplace_back(worker);
+    worker();
+    for (auto& t : threads) t.join();
   };
-  jobs = std::max(1, std::min<int>(jobs, static_cast<int>(scenarios.size())));
-  std::vector<std::thread> threads;
-  for (int t = 1; t < jobs; ++t) threads.emplace_back(worker);
-  worker();
-  for (auto& t : threads) t.join();
+  run_set(shared_order, jobs);
+  run_set(alone_order, 1);
   return results;
 }
 

@@ -635,7 +635,8 @@ Scenario Loader::load(const json& root) {
     return root[k].get<std::string>();
   };
   sc.id = str("id");
-  if (!std::regex_match(sc.id, std::regex("^[a-z0-9]+(-[a-z0-9]+)*$"))) fail("", "id", "expected kebab-case, got \"" + sc.id + "\"");
+  static const std::regex kKebab("^[a-z0-9]+(-[a-z0-9]+)*$");  // compiled once: loading is per scenario
+  if (!std::regex_match(sc.id, kKebab)) fail("", "id", "expected kebab-case, got \"" + sc.id + "\"");
   sc.title = str("title");
   sc.description = str("description");
   sc.level = str("level");
@@ -653,7 +654,8 @@ Scenario Loader::load(const json& root) {
   for (std::size_t i = 0; i < sc.requirements.size(); ++i) {
     const auto& r = sc.requirements[i];
     std::string field = "requirements[" + std::to_string(i) + "]";
-    if (!std::regex_match(r, std::regex("^(SMB2|SMB1)-[A-Z]+-[0-9]+$"))) fail("", field, "malformed requirement ID \"" + r + "\"");
+    static const std::regex kRequirementId("^(SMB2|SMB1)-[A-Z]+-[0-9]+$");
+    if (!std::regex_match(r, kRequirementId)) fail("", field, "malformed requirement ID \"" + r + "\"");
     if (!opts_.known_requirements.empty() && !opts_.known_requirements.count(r)) {
       std::vector<std::string> known(opts_.known_requirements.begin(), opts_.known_requirements.end());
       std::string hint = did_you_mean(r, known);
@@ -714,7 +716,8 @@ Scenario Loader::load(const json& root) {
   if (!conns.is_object() || conns.empty()) fail("", "connections", "expected an object of named connections");
   for (const auto& [name, c] : conns.items()) {
     std::string prefix = "connections." + name;
-    if (!std::regex_match(name, std::regex("^[A-Za-z][A-Za-z0-9_]*$"))) fail("", prefix, "bad connection name");
+    static const std::regex kConnectionName("^[A-Za-z][A-Za-z0-9_]*$");
+    if (!std::regex_match(name, kConnectionName)) fail("", prefix, "bad connection name");
     if (name == "dir" || name == "share" || name == "host") fail("", prefix, "reserved name");
     if (!c.is_object()) fail("", prefix, "expected an object");
     check_keys(c, {"dialects", "signing", "account", "share", "connect", "protocol", "extra_session"}, "", prefix + ".");

@@ -118,6 +118,8 @@ Result<Smb1Received> Smb1Client::wait_for(std::uint16_t mid, Deadline deadline) 
     Smb1Received r = decode(std::move(*m));
     if (r.header.is_response() && r.header.mid == mid) return r;
     queue_.push_back(std::move(r));
+    // The deadline is absolute: a peer streaming unrelated messages must not keep us here.
+    if (Clock::now() >= deadline) return errc::timeout;
   }
 }
 

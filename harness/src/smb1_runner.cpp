@@ -307,9 +307,11 @@ Result<Smb1Received> next_message(Smb1Conn& c, Deadline d, const std::function<b
   for (;;) {
     auto r = c.client->receive(d);
     if (!r) return r.error();
-    sr.received.push_back(received_json(*r));
+    // A flooding server (issue 9) must not grow the report without bound: at most 1000 messages per step.
+    if (sr.received.size() < 1000) sr.received.push_back(received_json(*r));
     if (want(*r)) return r;
     c.stash.push_back(std::move(*r));
+    if (Clock::now() >= d) return errc::timeout;  // absolute deadline: a stream of unwanted messages ends the step
   }
 }
 

@@ -152,6 +152,11 @@ Result<void> TcpTransport::send_bytes(wire::ByteView bytes, Deadline deadline) {
 
 Result<wire::Bytes> TcpTransport::receive_message(Deadline deadline) {
   if (fd_ < 0) return errc::not_connected;
+  // The deadline is absolute: a peer that keeps sending (a byte at a time, or a 16 MB frame slower than the step
+  // allows) must not keep us here. A frame already complete in the buffer is returned even past the deadline; an
+  // incomplete one is a timeout once the deadline has passed, whether or not bytes are still arriving (one
+  // non-blocking read is still made, so bytes that are already waiting are not lost to an expired deadline).
+  bool late = false;
   for (;;) {
     wire::ByteView payload;
     auto consumed = proto::parse_frame(buffer_, payload);
@@ -162,10 +167,12 @@ Result<wire::Bytes> TcpTransport::receive_message(Deadline deadline) {
       return out;
     }
     if (consumed.error() != proto::errc::need_more) return errc::bad_frame;
+    if (late) return errc::timeout;
     std::uint8_t tmp[65536];
     ssize_t n = ::recv(fd_, tmp, sizeof tmp, 0);
     if (n > 0) {
       buffer_.insert(buffer_.end(), tmp, tmp + n);
+      late = Clock::now() >= deadline;
       continue;
     }
     if (n == 0) return errc::closed;

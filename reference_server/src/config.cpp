@@ -64,6 +64,13 @@ std::optional<std::string> parse_share_spec(std::string_view spec, ShareConfig& 
   return std::nullopt;
 }
 
+std::optional<std::string> parse_close_pending_lock_status(std::string_view v, NtStatus& out) {
+  if (v == "cancelled") out = status::STATUS_CANCELLED;
+  else if (v == "range-not-locked") out = status::STATUS_RANGE_NOT_LOCKED;
+  else return "unknown value '" + std::string(v) + "' (cancelled|range-not-locked)";
+  return std::nullopt;
+}
+
 std::optional<std::string> parse_user_spec(std::string_view spec, std::string& name, std::string& password) {
   auto colon = spec.find(':');
   if (colon == std::string_view::npos || colon == 0) return "bad --user '" + std::string(spec) + "': expected NAME:PASSWORD";
@@ -162,6 +169,9 @@ std::optional<std::string> apply_config_json(const nlohmann::json& j, ServerConf
         c.oplock_timeout = std::chrono::milliseconds(v.get<std::uint64_t>());
       } else if (key == "signing_required") {
         c.signing_required = v.get<bool>();
+      } else if (key == "close_pending_lock_status") {
+        if (auto e = parse_close_pending_lock_status(v.get<std::string>(), c.close_pending_lock_status))
+          return "close_pending_lock_status: " + *e;
       } else if (key == "multichannel") {
         c.multichannel = v.get<bool>();
       } else if (key == "min_dialect" || key == "max_dialect") {

@@ -1,10 +1,13 @@
 // Control side channel request handling (see CONTROL.md for the protocol).
 #include "smbserver/control.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 
 #include "smbserver/lock_hooks.hpp"
 #include "smbserver/oplock.hpp"
+#include "smbserver/pipes.hpp"
 
 namespace smb::server {
 namespace {
@@ -37,7 +40,8 @@ json open_to_json(const Server& s, const Open& o) {
   json locks = json::array();
   for (const auto& e : o.lock_sequence_array) locks.push_back({{"valid", e.valid}, {"sequence_number", e.sequence_number}});
   std::int64_t timeout = 0;
-  if (o.oplock_state == OplockState::breaking) timeout = ms(o.oplock_timeout - s.clock.now());
+  // Time left on the acknowledgment timer (MS-SMB2 3.3.2.1); 0 once due (the real timer may not have fired yet).
+  if (o.oplock_state == OplockState::breaking) timeout = std::max<std::int64_t>(0, ms(o.oplock_timeout - s.clock.now()));
   return json{{"file_id", {{"persistent", o.durable_file_id}, {"volatile", o.file_id}}},
               {"path", o.path},
               {"share", o.tree_connect && o.tree_connect->share ? o.tree_connect->share->config.name : ""},
@@ -161,6 +165,7 @@ json state_to_json(const Server& s) {
                       {"statistics", std::move(stats)}});
   }
   return json{{"server", std::move(server)},
+              {"pipes", pipes_json(s)},
               {"connections", std::move(connections)},
               {"sessions", std::move(sessions)},
               {"shares", std::move(shares)}};
@@ -235,6 +240,31 @@ json handle_control(Server& s, std::string_view line) {
       if (!sh) return error(err);
       if (req.contains("read_only")) sh->store->set_volume_read_only(req["read_only"].get<bool>());
       if (req.contains("dismounted")) sh->store->set_volume_dismounted(req["dismounted"].get<bool>());
+      return json{{"ok", true}};
+    }
+    if (op == "pipe_list") return json{{"ok", true}, {"pipes", pipes_json(s)}};
+    if (op == "pipe_hold" || op == "pipe_release" || op == "pipe_close" || op == "pipe_send") {
+      // Named-pipe server ends (pipes.hpp, CONTROL.md "Pipes"): "file_id" (persistent part) picks the open,
+      // default the only open of smbconform-test; pipe_send takes "data" as hex.
+      std::uint64_t fid = 0;
+      if (req.contains("file_id")) {
+        if (!req["file_id"].is_number_unsigned()) return error("file_id must be an unsigned integer");
+        fid = req["file_id"].get<std::uint64_t>();
+      }
+      std::vector<std::uint8_t> data;
+      if (op == "pipe_send") {
+        if (!req.contains("data") || !req["data"].is_string()) return error("missing hex string field \"data\"");
+        std::string hex = req["data"].get<std::string>();
+        if (hex.size() % 2) return error("data: odd number of hex digits");
+        for (std::size_t i = 0; i < hex.size(); i += 2) {
+          auto nib = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) ? (c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10) : -1; };
+          int hi = nib(hex[i]), lo = nib(hex[i + 1]);
+          if (hi < 0 || lo < 0) return error("data: not hex");
+          data.push_back(static_cast<std::uint8_t>(hi * 16 + lo));
+        }
+      }
+      std::string e = pipe_control(s, fid, op.substr(5), data);
+      if (!e.empty()) return error(e);
       return json{{"ok", true}};
     }
     return error("unknown op \"" + op + "\"");

@@ -67,6 +67,19 @@ NtStatus LockManager::not_granted(const LockOwner& owner, std::uint64_t offset, 
   const bool quirk = options_.retry_conflict == RetryConflict::always ||
                      (options_.retry_conflict == RetryConflict::smb1_only && owner.smb1);
   if (!quirk) return status::STATUS_LOCK_NOT_GRANTED;
+  if (owner.smb1) {
+    // MS-CIFS 3.3.5.30 <291> as Windows and Samba apply it to SMB1 (see RetryConflict): the last failure
+    // per open (any PID) by start offset; offsets in [0xEF000000, 2^63) always get FILE_LOCK_CONFLICT.
+    const bool high = offset >= 0xEF000000u && (offset >> 63) == 0;
+    for (FailedLock& f : last_failures_) {
+      if (!f.owner.same_open(owner)) continue;
+      const bool repeat = f.offset == offset;
+      f = FailedLock{owner, offset, length};
+      return (high || repeat) ? status::STATUS_FILE_LOCK_CONFLICT : status::STATUS_LOCK_NOT_GRANTED;
+    }
+    last_failures_.push_back(FailedLock{owner, offset, length});
+    return high ? status::STATUS_FILE_LOCK_CONFLICT : status::STATUS_LOCK_NOT_GRANTED;
+  }
   // MS-CIFS 3.3.5.30 <291>: a retry of a range that just failed gets STATUS_FILE_LOCK_CONFLICT.
   const std::uint64_t last = io_last_byte(offset, length);
   for (FailedLock& f : last_failures_) {
@@ -143,19 +156,82 @@ LockWait LockManager::add_waiter(const LockOwner& owner, std::uint64_t offset, s
   return LockWait{status::STATUS_PENDING, id};
 }
 
+bool LockManager::waiter_overlaps(const Waiter& w, const ByteRangeLock& r) const {
+  // Overlap per MS-FSA 2.1.4.10 (the {0, 0} range overlaps nothing) with exclusive intent on either side.
+  auto clash = [&](const ByteRangeLock& q) {
+    if (!q.exclusive && !r.exclusive) return false;
+    if ((q.offset == 0 && q.length == 0) || (r.offset == 0 && r.length == 0)) return false;
+    return ranges_overlap(r.offset, io_last_byte(r.offset, r.length), q.offset, io_last_byte(q.offset, q.length));
+  };
+  if (clash(w.request)) return true;
+  for (const ByteRangeLock& q : w.more)
+    if (clash(q)) return true;
+  return false;
+}
+
+bool LockManager::blocked_by_waiters(std::span<const ByteRangeLock> elements, std::uint64_t group) const {
+  if (group == 0) return false;
+  for (const Waiter& w : waiters_) {
+    if (w.group != group) continue;
+    for (const ByteRangeLock& e : elements)
+      if (waiter_overlaps(w, e)) return true;
+  }
+  return false;
+}
+
+bool LockManager::try_grant_all(const ByteRangeLock& first, const std::vector<ByteRangeLock>& more) {
+  // All or nothing, in order (a later element also meets the earlier ones of the same request).
+  const std::size_t before = locks_.size();
+  auto take = [&](const ByteRangeLock& r) {
+    if (conflicts(r.owner, r.offset, r.length, r.exclusive, /*lock_intent=*/true)) return false;
+    locks_.push_back(r);
+    return true;
+  };
+  if (!take(first)) return false;
+  for (const ByteRangeLock& r : more) {
+    if (!take(r)) {
+      locks_.resize(before);
+      return false;
+    }
+  }
+  return true;
+}
+
 void LockManager::grant_waiters(Completions& out) {
   // FIFO pass: each waiter is tested against the locks as they stand, including those granted
   // earlier in this pass, so two waiters for the same exclusive range are never both granted.
+  // A waiter of a precedence group (add_waiter_all) also waits for the earlier, still queued
+  // requests of its group that it overlaps.
   for (std::size_t i = 0; i < waiters_.size();) {
-    const ByteRangeLock& r = waiters_[i].request;
-    if (conflicts(r.owner, r.offset, r.length, r.exclusive, /*lock_intent=*/true)) {
+    const Waiter& w = waiters_[i];
+    bool behind = false;
+    if (w.group != 0) {
+      for (std::size_t j = 0; j < i && !behind; ++j) {
+        if (waiters_[j].group != w.group) continue;
+        behind = waiter_overlaps(waiters_[j], w.request);
+        for (const ByteRangeLock& e : w.more)
+          if (!behind) behind = waiter_overlaps(waiters_[j], e);
+      }
+    }
+    if (behind || !try_grant_all(w.request, w.more)) {
       ++i;
       continue;
     }
-    locks_.push_back(r);
     out.emplace_back(std::move(waiters_[i].callback), status::STATUS_SUCCESS);
     waiters_.erase(waiters_.begin() + static_cast<std::ptrdiff_t>(i));
   }
+}
+
+LockWait LockManager::add_waiter_all(std::vector<ByteRangeLock> elements, std::uint64_t group, WaiterCallback callback) {
+  if (elements.empty()) return LockWait{status::STATUS_SUCCESS, 0};
+  for (const ByteRangeLock& e : elements)
+    if (range_wraps(e.offset, e.length)) return LockWait{status::STATUS_INVALID_LOCK_RANGE, 0};
+  ByteRangeLock first = elements.front();
+  std::vector<ByteRangeLock> more(elements.begin() + 1, elements.end());
+  if (!blocked_by_waiters(elements, group) && try_grant_all(first, more)) return LockWait{status::STATUS_SUCCESS, 0};
+  const WaiterId id = next_waiter_id_++;
+  waiters_.push_back(Waiter{id, first, std::move(callback), std::move(more), group});
+  return LockWait{status::STATUS_PENDING, id};
 }
 
 void LockManager::run(Completions& done) {
@@ -168,9 +244,14 @@ bool LockManager::cancel_waiter(WaiterId id, NtStatus reason) {
   for (std::size_t i = 0; i < waiters_.size(); ++i) {
     if (waiters_[i].id != id) continue;
     WaiterCallback cb = std::move(waiters_[i].callback);
+    const bool grouped = waiters_[i].group != 0;
     waiters_.erase(waiters_.begin() + static_cast<std::ptrdiff_t>(i));
-    // A cancelled waiter held nothing, so no other waiter can become grantable.
-    if (cb) cb(reason);
+    // A cancelled waiter held nothing; only a request of a precedence group can have held back
+    // later requests, which may be grantable now.
+    Completions done;
+    done.emplace_back(std::move(cb), reason);
+    if (grouped) grant_waiters(done);
+    run(done);  // may destroy *this
     return true;
   }
   return false;
@@ -178,8 +259,10 @@ bool LockManager::cancel_waiter(WaiterId id, NtStatus reason) {
 
 std::size_t LockManager::cancel_waiters(const LockOwner& owner, NtStatus reason, ReleaseScope scope) {
   Completions done;
+  bool grouped = false;
   for (std::size_t i = 0; i < waiters_.size();) {
     if (owner_matches(waiters_[i].request.owner, owner, scope)) {
+      grouped = grouped || waiters_[i].group != 0;
       done.emplace_back(std::move(waiters_[i].callback), reason);
       waiters_.erase(waiters_.begin() + static_cast<std::ptrdiff_t>(i));
     } else {
@@ -187,6 +270,7 @@ std::size_t LockManager::cancel_waiters(const LockOwner& owner, NtStatus reason,
     }
   }
   const std::size_t n = done.size();
+  if (grouped) grant_waiters(done);  // requests held back by a cancelled precedence-group request
   run(done);
   return n;
 }
@@ -195,8 +279,10 @@ std::size_t LockManager::release_all(const LockOwner& owner, ReleaseScope scope)
   Completions done;
   // 1. MS-SMB2 3.3.4.17: the open's pending requests (its blocking locks) complete STATUS_CANCELLED.
   //    Done before the locks go so the closing owner's own waiters are never granted.
+  bool grouped = false;
   for (std::size_t i = 0; i < waiters_.size();) {
     if (owner_matches(waiters_[i].request.owner, owner, scope)) {
+      grouped = grouped || waiters_[i].group != 0;
       done.emplace_back(std::move(waiters_[i].callback), status::STATUS_CANCELLED);
       waiters_.erase(waiters_.begin() + static_cast<std::ptrdiff_t>(i));
     } else {
@@ -210,7 +296,7 @@ std::size_t LockManager::release_all(const LockOwner& owner, ReleaseScope scope)
   std::erase_if(last_failures_, [&](const FailedLock& f) { return owner_matches(f.owner, owner, scope); });
   // 3. Waiters blocked by the removed locks are granted (MS-FSA 2.1.5.8: wait "until ... the owning
   //    open is closed"; SMB2-LOCK-24 (b)).
-  if (removed != 0) grant_waiters(done);
+  if (removed != 0 || grouped) grant_waiters(done);
   run(done);  // may destroy *this
   return removed;
 }

@@ -34,6 +34,12 @@ int main(int argc, char** argv) {
   bool smb1_retry = false, smb1_wac_zero = false;
   app.add_flag("--smb1-lock-retry-conflict", smb1_retry, "SMB1: a retried failing lock gets FILE_LOCK_CONFLICT (MS-CIFS <291>)");
   app.add_flag("--smb1-wac-zero-keeps-open", smb1_wac_zero, "SMB1: zero-length WRITE_AND_CLOSE neither truncates nor closes (W2K/Samba)");
+  bool smb1_echo_any = false;
+  app.add_flag("--smb1-echo-any-tid", smb1_echo_any, "SMB1: ECHO is answered whatever its TID (Samba; MS-CIFS 3.3.5.33 wants a valid TID or 0xFFFF)");
+  std::string close_lock_status;
+  auto* close_lock_opt = app.add_option("--close-pending-lock-status", close_lock_status,
+                                        "cancelled (default, MS-SMB2 3.3.4.17) | range-not-locked (Windows/Samba): status of a "
+                                        "pending blocking LOCK whose open is closed by CLOSE");
   auto* oplock_opt = app.add_option("--oplock-timeout", oplock_timeout, "oplock break acknowledgment timeout, seconds");
   auto* sign_opt = app.add_flag("--signing-required", signing_required, "require message signing");
   auto* mc_opt = app.add_flag("--multichannel", multichannel, "advertise SMB2_GLOBAL_CAP_MULTI_CHANNEL");
@@ -77,6 +83,10 @@ int main(int argc, char** argv) {
   if (smb1_opt->count()) cfg.smb1_enabled = true;
   if (smb1_retry) cfg.smb1_lock_retry_conflict = true;
   if (smb1_wac_zero) cfg.smb1_wac_zero_keeps_open = true;
+  if (smb1_echo_any) cfg.smb1_echo_any_tid = true;
+  if (close_lock_opt->count())
+    if (auto e = parse_close_pending_lock_status(close_lock_status, cfg.close_pending_lock_status))
+      return fail("--close-pending-lock-status: " + *e, 2);
   if (oplock_opt->count()) {
     if (oplock_timeout < 0) return fail("--oplock-timeout must be >= 0", 2);
     cfg.oplock_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(oplock_timeout * 1000));

@@ -218,6 +218,33 @@ void strip_default_stream(std::string& comp) {
     comp.resize(comp.size() - kSuffix.size());
 }
 
+/** Sidecar directory name of one object's named streams: "<device>-<inode>" in hex. */
+std::string stream_key(std::uint64_t dev, std::uint64_t ino) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%llx-%llx", static_cast<unsigned long long>(dev),
+                static_cast<unsigned long long>(ino));
+  return buf;
+}
+
+/** Removes kStreamDir/<key> and the stream files in it (best effort: the object is gone already). */
+void purge_streams(int root_fd, std::uint64_t dev, std::uint64_t ino) {
+  FdGuard sd(open_beneath(root_fd, ObjectStore::kStreamDir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW));
+  if (sd.fd < 0) return;
+  const std::string key = stream_key(dev, ino);
+  int kfd = open_beneath(sd.fd, key, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+  if (kfd < 0) return;
+  if (DIR* d = ::fdopendir(kfd)) {
+    std::vector<std::string> names;
+    while (dirent* de = ::readdir(d))
+      if (std::strcmp(de->d_name, ".") != 0 && std::strcmp(de->d_name, "..") != 0) names.emplace_back(de->d_name);
+    for (const auto& n : names) ::unlinkat(::dirfd(d), n.c_str(), 0);
+    ::closedir(d);
+  } else {
+    ::close(kfd);
+  }
+  ::unlinkat(sd.fd, key.c_str(), AT_REMOVEDIR);
+}
+
 std::uint64_t filetime_of(const statx_timestamp& t) { return filetime_from_unix(t.tv_sec, t.tv_nsec); }
 
 FileStat stat_from_statx(const struct statx& sx) {
@@ -373,6 +400,95 @@ Outcome<std::string> ObjectStore::normalize(const std::string& smb_path) {
   return out;
 }
 
+Outcome<ObjectStore::StreamName> ObjectStore::split_stream(const std::string& smb_path) {
+  StreamName out;
+  std::size_t last = smb_path.rfind('\\');
+  std::size_t start = last == std::string::npos ? 0 : last + 1;
+  std::size_t colon = smb_path.find(':', start);
+  if (colon == std::string::npos) {
+    out.base = smb_path;
+    return out;
+  }
+  out.base = smb_path.substr(0, colon);
+  std::string rest = smb_path.substr(colon + 1);  // "stream[:type]"
+  std::size_t colon2 = rest.find(':');
+  std::string name = rest.substr(0, colon2);
+  std::string type = colon2 == std::string::npos ? std::string() : rest.substr(colon2 + 1);
+  // MS-FSCC 2.1.5.4: the only stream type of a data stream here is $DATA (case-insensitive).
+  if (colon2 != std::string::npos && !ieq_ascii(type, "$DATA")) return status::STATUS_OBJECT_NAME_INVALID;
+  if (name.empty()) {
+    // "file::$DATA" is the default data stream (MS-FSCC 2.1.5.3); "file:" alone names nothing.
+    if (colon2 == std::string::npos) return status::STATUS_OBJECT_NAME_INVALID;
+    return out;
+  }
+  // MS-FSCC 2.1.5.3 streamname: any characters but '\\', '/', ':' and NUL; at most 255 characters.
+  std::size_t units = 0;
+  for (std::size_t i = 0; i < name.size();) {
+    long cp = next_code_point(name, i);
+    if (cp <= 0 || cp == '\\' || cp == '/' || cp == ':') return status::STATUS_OBJECT_NAME_INVALID;
+    units += cp >= 0x10000 ? 2 : 1;
+  }
+  if (units > 255) return status::STATUS_OBJECT_NAME_INVALID;
+  if (name == "." || name == "..") return status::STATUS_OBJECT_NAME_INVALID;  // dot names (MS-FSCC 2.1.5.1), refused
+  out.stream = std::move(name);
+  return out;
+}
+
+Outcome<OpenResult> ObjectStore::open_stream(const std::string& base_path, const std::string& stream,
+                                             Disposition disposition, bool want_write) {
+  if (dismounted_) return status::STATUS_VOLUME_DISMOUNTED;
+  if (stream.empty()) return status::STATUS_INVALID_PARAMETER;
+  if (stream.size() > NAME_MAX - 2) return status::STATUS_NAME_TOO_LONG;  // "s_" + name must fit NAME_MAX
+  const bool creating = disposition == Disposition::create || disposition == Disposition::open_if ||
+                        disposition == Disposition::overwrite_if || disposition == Disposition::supersede;
+  // The base object: created (as a file) when a stream is created on a missing name.
+  auto base = open(base_path, creating ? Disposition::open_if : Disposition::open, ObjectKind::any, false, 0);
+  if (!base) return base.status();
+  struct stat bs{};
+  if (::fstat(base->handle->fd(), &bs) != 0) return status_from_errno(errno);
+  const std::string key = stream_key(bs.st_dev, bs.st_ino);
+  const std::string leaf = "s_" + stream;
+  const std::string rel = std::string(kStreamDir) + "/" + key + "/" + leaf;
+  if (creating && !volume_read_only()) {
+    // The sidecar directories (mode 0700: nothing outside the server needs them).
+    if (::mkdirat(root_fd_, kStreamDir, 0700) != 0 && errno != EEXIST) return status_from_errno(errno);
+    FdGuard sd(open_beneath(root_fd_, kStreamDir, O_PATH | O_DIRECTORY | O_NOFOLLOW));
+    if (sd.fd < 0) return status_from_errno(errno);
+    if (::mkdirat(sd.fd, key.c_str(), 0700) != 0 && errno != EEXIST) return status_from_errno(errno);
+  }
+  FdGuard kd(open_beneath(root_fd_, std::string(kStreamDir) + "/" + key, O_PATH | O_DIRECTORY | O_NOFOLLOW));
+  if (kd.fd < 0) {
+    if (errno == ENOENT && !creating) return status::STATUS_OBJECT_NAME_NOT_FOUND;
+    if (errno == ENOENT && volume_read_only()) return status::STATUS_MEDIA_WRITE_PROTECTED;
+    return status_from_errno(errno);
+  }
+  const bool truncating = disposition == Disposition::overwrite || disposition == Disposition::overwrite_if ||
+                          disposition == Disposition::supersede;
+  const bool ro = volume_read_only();
+  const std::uint64_t rw = (want_write || truncating) ? O_RDWR : O_RDONLY;
+  int fd = open_beneath(kd.fd, leaf, O_NOFOLLOW | O_NOCTTY | rw);
+  CreateAction action = CreateAction::opened;
+  if (fd < 0) {
+    if (errno != ENOENT) return status_from_errno(errno);
+    if (!creating) return status::STATUS_OBJECT_NAME_NOT_FOUND;
+    if (ro) return status::STATUS_MEDIA_WRITE_PROTECTED;
+    fd = open_beneath(kd.fd, leaf, O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY | O_RDWR, 0600);
+    if (fd < 0) return status_from_errno(errno);
+    action = CreateAction::created;
+  } else {
+    FdGuard g(fd);
+    if (disposition == Disposition::create) return status::STATUS_OBJECT_NAME_COLLISION;
+    if ((truncating || want_write) && ro) return status::STATUS_MEDIA_WRITE_PROTECTED;
+    if (truncating) {
+      if (::ftruncate(fd, 0) != 0) return status_from_errno(errno);
+      action = disposition == Disposition::supersede ? CreateAction::superseded : CreateAction::overwritten;
+    }
+    fd = g.release();
+  }
+  ++stats_.opens;
+  return OpenResult{std::make_shared<Handle>(fd, rel, false), action};
+}
+
 // ---------------------------------------------------------------------------------------------
 // faults and hooks
 
@@ -446,6 +562,7 @@ Outcome<OpenResult> ObjectStore::open(const std::string& path, Disposition dispo
         if (fd < 0 && errno == EEXIST && disposition != Disposition::create && attempt < 3) continue;
       }
       if (fd < 0) return status_from_errno(errno);
+      if (struct stat cs{}; ::fstat(fd, &cs) == 0) purge_streams(root_fd_, cs.st_dev, cs.st_ino);  // recycled inode
       ++stats_.opens;
       return OpenResult{std::make_shared<Handle>(fd, path, kind == ObjectKind::directory), CreateAction::created};
     }
@@ -745,6 +862,8 @@ NtStatus ObjectStore::remove(StoreHandle& h) {
     if (e == EEXIST) e = ENOTEMPTY;  // POSIX allows either for a non-empty directory
     return status_from_errno(e);
   }
+  // The object's named streams (open_stream) go with its last link.
+  if (h.is_directory() || ns.st_nlink <= 1) purge_streams(root_fd_, ns.st_dev, ns.st_ino);
   return status::STATUS_SUCCESS;
 }
 

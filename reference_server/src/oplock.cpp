@@ -210,15 +210,22 @@ void oplock_expire(Server& s, std::uint64_t durable_file_id) {
 
 std::optional<HandlerResult> oplock_break_for_open(RequestContext& ctx, const proto::CreateRequest& req, File& file,
                                                    std::uint32_t granted_access, bool sharing_conflict) {
-  Server& s = ctx.server;
+  if (!oplock_break_holders_for_open(ctx.server, file, granted_access, req.create_disposition, sharing_conflict))
+    return std::nullopt;
+  // 3.3.4.2 (<240>): the CREATE goes async until the break is acknowledged, times out or the holder closes.
+  return wait_for_break(ctx, req, file);
+}
+
+bool oplock_break_holders_for_open(Server& s, File& file, std::uint32_t granted_access,
+                                   std::uint32_t create_disposition, bool sharing_conflict) {
   // MS-FSA 2.1.5.1.2: FILE_CREATE of an existing file fails with OBJECT_NAME_COLLISION before any oplock check.
-  if (req.create_disposition == FILE_CREATE) return std::nullopt;
-  bool overwrite = req.create_disposition == FILE_SUPERSEDE || req.create_disposition == FILE_OVERWRITE ||
-                   req.create_disposition == FILE_OVERWRITE_IF;
+  if (create_disposition == FILE_CREATE) return false;
+  bool overwrite = create_disposition == FILE_SUPERSEDE || create_disposition == FILE_OVERWRITE ||
+                   create_disposition == FILE_OVERWRITE_IF;
   // MS-FSA 2.1.4.12 (OPEN): an open asking only for FILE_READ_ATTRIBUTES / FILE_WRITE_ATTRIBUTES / SYNCHRONIZE
   // breaks no oplock unless it supersedes or overwrites the file (smbtorture smb2.oplock.batch8 vs batch13).
   constexpr std::uint32_t attr_only = access::FILE_READ_ATTRIBUTES | access::FILE_WRITE_ATTRIBUTES | SYNCHRONIZE;
-  if ((granted_access & ~attr_only) == 0 && !overwrite) return std::nullopt;
+  if ((granted_access & ~attr_only) == 0 && !overwrite) return false;
   bool must_wait = false;
   std::vector<Open*> holders(file.opens.begin(), file.opens.end());  // a break may close a holder
   for (Open* o : holders) {
@@ -238,16 +245,17 @@ std::optional<HandlerResult> oplock_break_for_open(RequestContext& ctx, const pr
       oplock_start_break(s, *o, SMB2_OPLOCK_LEVEL_NONE);
     }
   }
-  if (!must_wait) return std::nullopt;
-  // 3.3.4.2 (<240>): the CREATE goes async until the break is acknowledged, times out or the holder closes.
-  return wait_for_break(ctx, req, file);
+  return must_wait;
 }
 
 void oplock_break_level2(Server& s, Open& writer) {
-  if (!writer.file) return;
-  std::vector<Open*> holders(writer.file->opens.begin(), writer.file->opens.end());
+  if (writer.file) oplock_break_level2(s, *writer.file);
+}
+
+void oplock_break_level2(Server& s, File& file) {
+  std::vector<Open*> holders(file.opens.begin(), file.opens.end());
   for (Open* o : holders) {
-    if (std::find(writer.file->opens.begin(), writer.file->opens.end(), o) == writer.file->opens.end()) continue;
+    if (std::find(file.opens.begin(), file.opens.end(), o) == file.opens.end()) continue;
     // MS-FSA 2.1.4.12 (WRITE): every LEVEL_TWO oplock on the stream breaks to NONE without acknowledgment.
     if (o->oplock_level == SMB2_OPLOCK_LEVEL_II) oplock_start_break(s, *o, SMB2_OPLOCK_LEVEL_NONE);
   }

@@ -7,6 +7,7 @@
 #include <deque>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 
 // Our headers first: <termios.h> (pulled in by Asio's serial ports) defines a macro ECHO that
 // would clash with proto::Command::ECHO; serial ports are not used, so keep termios out.
@@ -24,7 +25,7 @@ using tcp = asio::ip::tcp;
 using local = asio::local::stream_protocol;
 
 struct Service::Impl {
-  asio::io_context io;
+  asio::io_context io{1};  // concurrency hint: one thread runs it (Service::run)
   std::unique_ptr<Server> server;
   tcp::acceptor acceptor{io};
   std::optional<tcp::acceptor> control_tcp;
@@ -70,9 +71,32 @@ class TcpTransport : public Transport, public std::enable_shared_from_this<TcpTr
   std::string peer() const override { return peer_; }
 
  private:
+  // Receive buffer, sized lazily (an idle connection holds kInitialRead bytes, not a frame's worth): it grows to
+  // the rest of a partial frame announced by its Direct TCP header (MS-SMB2 2.1), or doubles when a read filled
+  // it, up to kMaxRead per read. Frames longer than the server accepts are refused by receive() (3.3.5.2) from
+  // their header, before their bytes are buffered, so the announced length never sizes anything beyond kMaxRead.
+  static constexpr std::size_t kInitialRead = 4 * 1024;
+  static constexpr std::size_t kMaxRead = 256 * 1024;
+
+  std::size_t next_read_size(const Connection& c, std::size_t last_n) const {
+    std::size_t want = std::max(kInitialRead, buf_size_);
+    if (last_n == buf_size_) want = std::min(buf_size_ * 2, kMaxRead);  // filled: more is likely queued
+    if (c.rx.size() >= 4 && c.rx[0] == 0) {
+      std::size_t frame = 4 + ((std::size_t{c.rx[1]} << 16) | (std::size_t{c.rx[2]} << 8) | c.rx[3]);
+      if (frame > c.rx.size()) want = std::max(want, std::min(frame - c.rx.size(), kMaxRead));
+    }
+    return want;
+  }
+  void reserve_read(std::size_t want) {
+    if (want <= buf_size_) return;
+    buf_ = std::make_unique_for_overwrite<std::uint8_t[]>(want);  // no zero fill: only read bytes are used
+    buf_size_ = want;
+  }
+
   void read() {
+    if (!buf_) reserve_read(kInitialRead);
     auto self = shared_from_this();
-    sock_.async_read_some(asio::buffer(buf_), [this, self](boost::system::error_code ec, std::size_t n) {
+    sock_.async_read_some(asio::buffer(buf_.get(), buf_size_), [this, self](boost::system::error_code ec, std::size_t n) {
       Server& s = *impl_.server;
       auto it = s.connections.find(id_);
       if (it == s.connections.end()) return;
@@ -83,11 +107,12 @@ class TcpTransport : public Transport, public std::enable_shared_from_this<TcpTr
         impl_.after_event();
         return;
       }
-      receive(s, c, wire::ByteView(buf_.data(), n));
+      receive(s, c, wire::ByteView(buf_.get(), n));
       if (c.closed) {
         // Let queued responses go out before the socket closes only if the engine did not close it.
         remove_connection(s, id_);
       } else {
+        reserve_read(next_read_size(c, n));
         read();
       }
       impl_.after_event();
@@ -109,7 +134,8 @@ class TcpTransport : public Transport, public std::enable_shared_from_this<TcpTr
   tcp::socket sock_;
   std::uint64_t id_ = 0;
   std::string peer_;
-  std::array<std::uint8_t, 256 * 1024> buf_{};
+  std::unique_ptr<std::uint8_t[]> buf_;
+  std::size_t buf_size_ = 0;
   std::deque<wire::Bytes> queue_;
   bool closed_ = false;
 };

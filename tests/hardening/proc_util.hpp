@@ -81,12 +81,14 @@ inline std::optional<Child> start_server(const std::vector<std::string>& argv, c
   return std::nullopt;
 }
 
-/** Sends `sig` and reaps the child. */
-inline void stop(Child& c, int sig = SIGTERM) {
-  if (c.pid <= 0) return;
+/** Sends `sig` and reaps the child. Returns its exit status, 128 + signal when killed, -1 when not running. */
+inline int stop(Child& c, int sig = SIGTERM) {
+  if (c.pid <= 0) return -1;
   ::kill(c.pid, sig);
-  ::waitpid(c.pid, nullptr, 0);
+  int st = 0;
+  ::waitpid(c.pid, &st, 0);
   c.pid = -1;
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
 /** utime + stime of `pid` in seconds (/proc/PID/stat fields 14 and 15); with `children`, plus cutime + cstime. */

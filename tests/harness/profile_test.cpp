@@ -38,15 +38,17 @@ TEST(Profile, ShippedProfilesLoad) {
 
 TEST(Profile, RefProfileFlagsAreTheReferenceServersOwn) {
   // R4/R5: the ref profile describes smbconform-server truthfully: the v85 FLUSH rule (handlers/flush.cpp,
-  // MS-SMB2 3.3.5.11) and no pipe flags (no named-pipe endpoints on IPC$).
+  // MS-SMB2 3.3.5.11), pipe FLUSH waiting for the reader (pipes.cpp, 3.3.5.11 / 2.2.17) and the controllable pipe
+  // endpoints on IPC$; no ca_share (only the CA server variant has a continuously-available share).
   std::string e;
   auto p = load_profile(source("ci/targets/ref.json"), e);
   ASSERT_TRUE(p) << e;
   EXPECT_TRUE(p->reference);
   EXPECT_EQ(p->flags, builtin_reference_flags());
   EXPECT_EQ(p->flags.at("spec_revision"), "v85");
-  EXPECT_EQ(p->flags.count("flush_pipe"), 0u);
-  EXPECT_EQ(p->flags.count("pipe_endpoint"), 0u);
+  EXPECT_EQ(p->flags.at("flush_pipe"), "wait");
+  EXPECT_EQ(p->flags.at("pipe_endpoint"), "controllable");
+  EXPECT_EQ(p->flags.count("ca_share"), 0u);
 }
 
 TEST(Profile, SambaNeedsOnlyAPortAndWindowsNeedsAnAddress) {

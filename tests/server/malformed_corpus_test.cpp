@@ -861,8 +861,8 @@ const std::vector<Case>& corpus() {
         {"create_unc_path", utf16("\\\\127.0.0.1\\share\\..\\outside\\x"), kFileCreate},
         {"create_con", utf16("con"), kFileOpenIf},
         {"create_nul_ext", utf16("NUL.txt"), kFileOpenIf},
-        {"create_stream", utf16("a:stream"), kFileCreate},
-        {"create_stream_on_existing", utf16("hello.txt:evil:$DATA"), kFileCreate},
+        {"create_stream", utf16("a:stream:$BOGUS"), kFileCreate},  // MS-FSCC 2.1.5.4: not a stream type
+        {"create_stream_on_existing", utf16("hello.txt:ev/il:$DATA"), kFileCreate},  // MS-FSCC 2.1.5.3: '/'
         {"create_embedded_nul", utf16(std::u16string(u"a\0b", 3)), kFileCreate},
         {"create_embedded_nul_dotdot", utf16(std::u16string(u"x\0\\..\\..\\outside\\y", 18)), kFileCreate},
         {"create_300_char_component", utf16(std::string(300, 'n')), kFileCreate},

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "smbharness/scenario.hpp"
 #include "smbharness/target.hpp"
 
 namespace smb::harness {
@@ -15,9 +16,24 @@ namespace smb::harness {
  * A running reference server: temp dir with a share directory, users alice and bob, guest enabled,
  * control socket in the temp dir. The destructor stops the process (SIGTERM, then SIGKILL) and
  * removes the temp dir.
+ *
+ * Variants: the base server runs without --multichannel (which changes the LockSequence rules of every 3.x open,
+ * MS-SMB2 3.3.5.14) and without a continuously-available share. A scenario that requires MULTI_CHANNEL,
+ * PERSISTENT_HANDLES or target flag ca_share runs instead on a second server of the same kind started on first use
+ * (Target::variant) with exactly what it needs: --multichannel, and/or the default share "share" marked CA
+ * (flag ca_share=true). Variants live in sub-directories of temp_dir() and stop with this server.
  */
 class RefServer {
  public:
+  /** What a variant adds to the base configuration. */
+  struct Variant {
+    bool multichannel = false;  ///< --multichannel (SMB2_GLOBAL_CAP_MULTI_CHANNEL on 3.x)
+    bool ca_share = false;      ///< the default share is continuously available (PERSISTENT_HANDLES on 3.x)
+    auto operator<=>(const Variant&) const = default;
+  };
+  /** The variant `sc` needs (all false: the base server). */
+  static Variant variant_for(const Scenario& sc);
+
   /**
    * Starts `binary` and waits (up to `timeout_ms`) for its "listening HOST:PORT" line.
    * Returns nullptr and sets `error` when the binary is missing, exits, or never becomes ready.
@@ -38,8 +54,12 @@ class RefServer {
 
  private:
   RefServer() = default;
+  static std::unique_ptr<RefServer> launch(const std::filesystem::path& binary, const std::filesystem::path& dir,
+                                           const Variant& v, int timeout_ms, std::string& error);
   struct Impl;
+  struct Pool;
   std::unique_ptr<Impl> impl_;
+  std::shared_ptr<Pool> pool_;  ///< started variants (shared with Target::variant)
   Target target_;
   std::filesystem::path temp_dir_;
   int pid_ = -1;

@@ -23,6 +23,8 @@ const std::vector<RequirementInfo>& known_requirements();
 struct Expectation {
   Verdict verdict = Verdict::pass;
   std::string reason, evidence;
+  /** A known intermittent departure (e.g. a lost wakeup in the server): `verdict` or `pass` both match. */
+  bool intermittent = false;
 };
 using Expectations = std::map<std::string, Expectation>;
 

@@ -3,6 +3,8 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <map>
 #include <optional>
 #include <string>
@@ -15,6 +17,16 @@
 #include "smbproto/security/gss.hpp"
 
 namespace smb::harness {
+
+struct Scenario;
+struct Target;
+
+/**
+ * Reference target only: the target a scenario must run on when it needs a differently configured reference server
+ * (requires MULTI_CHANNEL, PERSISTENT_HANDLES or target flag ca_share; see ref_server.hpp), started on first use.
+ * Gets the scenario and the base target (profile and --flag overrides included); nullopt = run on the base target.
+ */
+using TargetVariantFn = std::function<std::optional<Target>(const Scenario&, const Target&)>;
 
 struct Target {
   std::string display;            ///< "ref" or "smb://user@host:port/share" (never the password)
@@ -31,6 +43,7 @@ struct Target {
   std::vector<std::uint16_t> dialects;       ///< dialects the profile says the server speaks (empty = any); offers are narrowed to them
   std::vector<std::string> capabilities;     ///< capabilities the profile says the server offers (empty = not stated)
   std::string profile;                       ///< the profile's name, "" when none was used
+  std::shared_ptr<const TargetVariantFn> variant;  ///< reference target: per-scenario server variants (null = none)
 };
 
 /**

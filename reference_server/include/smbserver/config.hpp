@@ -37,6 +37,16 @@ struct ServerConfig {
   bool smb1_lock_retry_conflict = false;
   /** W2K/Samba: a zero-length SMB1 WRITE_AND_CLOSE neither truncates nor closes (MS-CIFS 2.2.4.40.1 says both). */
   bool smb1_wac_zero_keeps_open = false;
+  /**
+   * Samba: SMB_COM_ECHO is answered whatever its TID (smbtorture raw.oplock batch21 sends TID 0). Off: MS-CIFS
+   * 3.3.5.33, the TID MUST be valid or 0xFFFF (else ERRSRV/ERRinvtid).
+   */
+  bool smb1_echo_any_tid = false;
+  /**
+   * Status of a pending blocking LOCK whose open is closed by SMB2 CLOSE. Default STATUS_CANCELLED (MS-SMB2 3.3.4.17
+   * -> 3.3.5.16); opt-in STATUS_RANGE_NOT_LOCKED models Windows/Samba (smbtorture smb2.lock.cancel "cancel by close").
+   */
+  NtStatus close_pending_lock_status = status::STATUS_CANCELLED;
   std::chrono::milliseconds oplock_timeout{35000};  ///< 3.3.2.1 <217>: Windows waits 35 s
   bool signing_required = false;                  ///< RequireMessageSigning (3.3.1.5)
   bool multichannel = false;                      ///< advertise SMB2_GLOBAL_CAP_MULTI_CHANNEL (3.x)
@@ -52,6 +62,8 @@ struct ServerConfig {
 
 /** "NAME=DIR[,flush=full|data_only|data_sync_only|none][,ca][,ro]" -> share; nullopt or an error message. */
 std::optional<std::string> parse_share_spec(std::string_view spec, ShareConfig& out);
+/** "cancelled" (default, spec) | "range-not-locked" (Windows/Samba) -> the close_pending_lock_status; error message otherwise. */
+std::optional<std::string> parse_close_pending_lock_status(std::string_view v, NtStatus& out);
 /** "NAME:PASSWORD" -> (name, password); error message on a missing ':' or empty name. */
 std::optional<std::string> parse_user_spec(std::string_view spec, std::string& name, std::string& password);
 /** "HOST:PORT" (IPv4 dotted quad) -> address/port; error message otherwise. */

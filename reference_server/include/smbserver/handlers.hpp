@@ -1,6 +1,8 @@
 // One handler per SMB2 command (reference_server/src/handlers/<cmd>.cpp), each a MS-SMB2 3.3.5.x section.
 #pragma once
 
+#include <optional>
+
 #include "smbserver/dispatch.hpp"
 
 namespace smb::server {
@@ -34,5 +36,23 @@ proto::NegotiateResponse make_negotiate_response(Server& s, Connection& c, std::
  * implemented in src/oplock.cpp; see oplock.hpp).
  */
 std::uint8_t grant_oplock(RequestContext& ctx, Open& open, std::uint8_t requested);
+
+/**
+ * CREATE replay detection (MS-SMB2 3.3.5.9.10, src/handlers/create_replay.cpp). Called by handle_create
+ * after session/tree verification and the create-context combination checks, for disk shares. When the
+ * request carries SMB2_FLAGS_REPLAY_OPERATION and a DH2Q context on a 3.x connection and GlobalOpenTable
+ * has an Open with IsReplayEligible TRUE, the same CreateGuid and the connection's ClientGuid, returns the
+ * CREATE response built from that Open (same FileId) or the failure status of the replay checks;
+ * STATUS_FILE_NOT_AVAILABLE for a still-connected persistent Open with that CreateGuid. Otherwise
+ * returns nullopt and the CREATE is processed as a new open.
+ */
+std::optional<HandlerResult> create_replay(RequestContext& ctx, const proto::CreateRequest& req);
+/**
+ * 3.3.5.9.10 "Successful Open Initialization" for a DH2Q open on a 3.x connection: sets
+ * Open.IsReplayEligible (call after grant_durability, which set CreateGuid/IsDurable/IsPersistent) and keeps
+ * the response's CreateAction for a later replay.
+ */
+void set_replay_eligibility(const RequestContext& ctx, const proto::CreateRequest& req, Open& open,
+                            const proto::CreateResponse& resp);
 
 }  // namespace smb::server

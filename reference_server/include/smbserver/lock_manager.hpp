@@ -113,6 +113,11 @@ enum class ReleaseScope {
  * `lock_retry_conflict`): after a fail-immediately lock of an owner fails with
  * STATUS_LOCK_NOT_GRANTED, a later failing fail-immediately lock by the same owner whose range is
  * the same as or overlaps the failed one returns STATUS_FILE_LOCK_CONFLICT instead.
+ * SMB1 owners follow the rule Windows and Samba apply (smbtorture raw.lock lockx/errorcode, written
+ * against Windows; Samba brlock.c brl_lock_failed): the last failure is remembered per open (FID,
+ * whatever the PID) by its start offset only; a failing lock with the same start offset, or with a
+ * start offset in [0xEF000000, 2^63), gets STATUS_FILE_LOCK_CONFLICT. SMB2 owners (`always`) keep the
+ * per-owner, overlapping-range rule.
  */
 enum class RetryConflict {
   never,      ///< always STATUS_LOCK_NOT_GRANTED (MS-FSA 2.1.5.8; the default)
@@ -202,6 +207,33 @@ class LockManager {
    */
   bool cancel_waiter(WaiterId id, NtStatus reason = status::STATUS_CANCELLED);
 
+  /**
+   * SMB1 multi-range blocking lock (MS-CIFS 3.3.5.30, LOCKING_ANDX with Timeout != 0 and several Locks):
+   * all `elements` (each with its own owner: the PID is per range) are granted together or not at all,
+   * never partially (the request is atomic). Tries at once: SUCCESS (all granted), INVALID_LOCK_RANGE
+   * (an element wraps), else queues the request and returns STATUS_PENDING.
+   * `group` != 0 gives requests of one group arrival-order precedence (Samba's per-FID rule, the SMB1
+   * handler passes the open): a queued request of the group blocks later requests of the same group
+   * whose ranges overlap it with exclusive intent on either side, even when the later one could be
+   * granted now (smbtorture raw.lock.multilock2). group 0 behaves exactly like add_waiter().
+   */
+  LockWait add_waiter_all(std::vector<ByteRangeLock> elements, std::uint64_t group, WaiterCallback callback);
+
+  /**
+   * True if a range of `elements` overlaps a queued request of `group` (group != 0) with exclusive intent
+   * on either side: an SMB1 request that must not overtake that queued request (see add_waiter_all()).
+   */
+  bool blocked_by_waiters(std::span<const ByteRangeLock> elements, std::uint64_t group) const;
+
+  /**
+   * Records a failed lock attempt of `owner` for the retry quirk and returns the status a failing
+   * fail-immediately lock gets (STATUS_LOCK_NOT_GRANTED, or STATUS_FILE_LOCK_CONFLICT per RetryConflict).
+   * For an SMB1 blocking lock whose Timeout expired (Samba answers it like a last fail-immediately try).
+   */
+  NtStatus record_failure(const LockOwner& owner, std::uint64_t offset, std::uint64_t length) {
+    return not_granted(owner, offset, length);
+  }
+
   /** Cancels every waiter of `owner` (per `scope`) with `reason`; returns how many. */
   std::size_t cancel_waiters(const LockOwner& owner, NtStatus reason = status::STATUS_CANCELLED,
                              ReleaseScope scope = ReleaseScope::open);
@@ -255,6 +287,8 @@ class LockManager {
     WaiterId id;
     ByteRangeLock request;
     WaiterCallback callback;
+    std::vector<ByteRangeLock> more;  ///< add_waiter_all(): the elements after `request`
+    std::uint64_t group = 0;          ///< add_waiter_all(): precedence group (0: none)
   };
   struct FailedLock {
     LockOwner owner;
@@ -265,6 +299,8 @@ class LockManager {
 
   NtStatus not_granted(const LockOwner& owner, std::uint64_t offset, std::uint64_t length);
   void grant_waiters(Completions& out);
+  bool try_grant_all(const ByteRangeLock& first, const std::vector<ByteRangeLock>& more);
+  bool waiter_overlaps(const Waiter& w, const ByteRangeLock& r) const;
   static void run(Completions& done);
 
   LockManagerOptions options_;

@@ -151,6 +151,37 @@ class ObjectStore {
    */
   static Outcome<std::string> normalize(const std::string& smb_path);
 
+  /** A create name split at the stream separator (MS-FSCC 2.1.5.3 / 2.1.5.4). */
+  struct StreamName {
+    std::string base;    ///< the SMB path of the file, still to be normalize()d
+    std::string stream;  ///< the named data stream, "" = the default (unnamed) data stream
+  };
+  /**
+   * Splits the last component of an SMB path "dir\\file:stream[:$DATA]" (MS-FSCC 2.1.5.3 streamname,
+   * 2.1.5.4 stream type) before normalize(). "file", "file::$DATA" and "file:" + "" give stream "". Errors:
+   * STATUS_OBJECT_NAME_INVALID for a stream name with '\\', '/', ':' or NUL (MS-FSCC 2.1.5.3), over 255
+   * characters, a stream type other than "$DATA" (case-insensitive; this store has only data streams), or a
+   * stream type with an empty stream name other than the default-stream form "::$DATA".
+   */
+  static Outcome<StreamName> split_stream(const std::string& smb_path);
+
+  /**
+   * Opens or creates the named data stream `stream` (non-empty, from split_stream) of `base_path` (normalized).
+   * Streams live in a sidecar directory inside the share root, kStreamDir/<device>-<inode>/s_<stream>, keyed by
+   * the base object's identity so they follow renames and hard links; kStreamDir has a ':' in its name, so
+   * list() never shows it and no SMB name reaches it (normalize() refuses ':'). The returned handle's path() is
+   * that sidecar path (remove() on it deletes the stream only); its stat() is the stream's own (distinct index
+   * number: the protocol layer keeps share modes and oplocks per stream, MS-FSA 2.1.5.1.2.2 / 2.1.5.18).
+   * Creating a stream (create / open_if / overwrite_if / supersede) on a missing base creates the base file
+   * first (as Windows does); open / overwrite need the base. Errors: those of open() for the base, then
+   * OBJECT_NAME_NOT_FOUND / OBJECT_NAME_COLLISION for the stream, MEDIA_WRITE_PROTECTED, NAME_TOO_LONG (stream
+   * name over 250 bytes of UTF-8), status_from_errno().
+   */
+  Outcome<OpenResult> open_stream(const std::string& base_path, const std::string& stream, Disposition disposition,
+                                  bool want_write);
+  /** The sidecar directory of named streams (see open_stream); ':' keeps it out of the SMB namespace. */
+  static constexpr const char* kStreamDir = ".smbconform:streams";
+
   /**
    * Opens or creates `path` (already normalized) per `disposition` (MS-SMB2 2.2.13, MS-FSA 2.1.5.1).
    * Confinement: every lookup goes through openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS) from
@@ -222,7 +253,8 @@ class ObjectStore {
    */
   NtStatus rename(StoreHandle& h, const std::string& new_path, bool replace);
   /**
-   * Removes the object (delete-on-close) with unlinkat on the confined parent fd. Errors:
+   * Removes the object (delete-on-close) with unlinkat on the confined parent fd; when that was the
+   * object's last link its named streams (open_stream) go with it. Errors:
    * DIRECTORY_NOT_EMPTY, ACCESS_DENIED (share root), OBJECT_NAME_NOT_FOUND (no longer at its path),
    * MEDIA_WRITE_PROTECTED, VOLUME_DISMOUNTED, errno.
    */

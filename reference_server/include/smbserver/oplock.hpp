@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <string>
 #include <utility>
 
 #include "smbproto/commands/create.hpp"
@@ -74,6 +75,27 @@ Clock::Duration oplock_timeout_for(const Server& s, const Open& open);
  */
 std::optional<HandlerResult> oplock_break_for_open(RequestContext& ctx, const proto::CreateRequest& req, File& file,
                                                    std::uint32_t granted_access, bool sharing_conflict);
+
+/**
+ * The dialect-independent core of oplock_break_for_open, shared by SMB2 CREATE and the SMB1 opens and path
+ * operations (NT_CREATE_ANDX, OPEN_ANDX, DELETE, SET_PATH_INFORMATION): applies MS-FSA 2.1.4.12 (OPEN) to every
+ * holder on `file` for an open with `granted_access` and `create_disposition` (MS-FSA 2.1.5.1). Returns true when
+ * an acknowledgment is outstanding, so that the caller must wait (it registers its own waiter).
+ */
+bool oplock_break_holders_for_open(Server& s, File& file, std::uint32_t granted_access,
+                                   std::uint32_t create_disposition, bool sharing_conflict);
+
+/**
+ * MS-FSA 2.1.5.1.2.1 share-access check between an existing open and a new request (with the 2.1.5.1.2.2 rule
+ * that attribute-only "stat" opens take no part). Defined in handlers/create.cpp; SMB1 opens use the same one.
+ */
+bool share_access_conflict(const Open& existing, std::uint32_t desired_access, std::uint32_t share_access);
+
+/** The File that currently has `path` open on `share`, if any (by name, before the store is touched). */
+File* file_open_by_path(Server& s, const Share* share, const std::string& path);
+
+/** Level II holders of `file` break to NONE (MS-FSA 2.1.4.12 for WRITE, byte-range LOCK, end-of-file changes). */
+void oplock_break_level2(Server& s, File& file);
 
 /**
  * A WRITE on `writer` breaks every level II oplock on the file to NONE (MS-FSA 2.1.5.4 -> 2.1.4.12, MS-SMB2

@@ -97,6 +97,7 @@ struct Open {
   TreeConnect* tree_connect = nullptr;
   Connection* connection = nullptr;
   std::shared_ptr<StoreHandle> local_open;  ///< LocalOpen (null for pipes)
+  std::shared_ptr<struct PipeInstance> pipe;  ///< the named-pipe endpoint of a pipe open (pipes.hpp), else null
   File* file = nullptr;
   std::string path;                    ///< PathName, share-relative
   bool is_directory = false;
@@ -117,6 +118,7 @@ struct Open {
   std::array<LockSequenceEntry, 64> lock_sequence_array{};  ///< index 1..64 stored at [0..63]
   proto::Guid create_guid;
   proto::Guid client_guid;
+  std::uint32_t create_action = 0;     ///< CreateAction of the CREATE response, repeated for a replay (3.3.5.9.10)
   std::uint16_t channel_sequence = 0;
   bool delete_on_close = false;        ///< FILE_DELETE_ON_CLOSE or FileDispositionInformation
   std::uint64_t flush_count = 0;       ///< object-store flushes issued for this open

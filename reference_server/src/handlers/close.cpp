@@ -1,5 +1,6 @@
 // SMB2 CLOSE (MS-SMB2 3.3.5.10, 3.3.4.17).
 #include "smbserver/handlers.hpp"
+#include "smbserver/lock_hooks.hpp"
 
 namespace smb::server {
 namespace {
@@ -26,6 +27,11 @@ HandlerResult handle_close(RequestContext& ctx, const proto::CloseRequest& req) 
       resp.file_attributes = st->file_attributes;
     }
   }
+  // 3.3.5.10 -> 3.3.4.17: the open's pending requests are cancelled (3.3.5.16: STATUS_CANCELLED, done by
+  // close_open). Opt-in --close-pending-lock-status range-not-locked: its pending blocking LOCKs complete with
+  // STATUS_RANGE_NOT_LOCKED instead, as Windows and Samba do (smbtorture smb2.lock.cancel, "cancel by close").
+  if (ctx.server.config.close_pending_lock_status != status::STATUS_CANCELLED && open.file)
+    open.file->locks.cancel_waiters(lock_owner(open), ctx.server.config.close_pending_lock_status);
   close_open(ctx.server, open);
   ctx.open = nullptr;
   return resp;

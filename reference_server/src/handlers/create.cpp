@@ -6,6 +6,7 @@
 #include "smbserver/lock_hooks.hpp"
 #include "smbserver/log.hpp"
 #include "smbserver/oplock.hpp"
+#include "smbserver/pipes.hpp"
 
 namespace smb::server {
 namespace {
@@ -20,11 +21,13 @@ constexpr std::uint32_t FILE_RESERVE_OPFILTER = 0x00100000;
 constexpr std::uint32_t FILE_SHARE_READ = 0x1, FILE_SHARE_WRITE = 0x2, FILE_SHARE_DELETE = 0x4;
 constexpr std::uint32_t kImpersonationDelegate = 3;
 
+}  // namespace
+
 /**
  * MS-FSA 2.1.5.1.2.1 share access check between an existing open and a new request:
- * each side's data access must be allowed by the other side's ShareAccess.
+ * each side's data access must be allowed by the other side's ShareAccess. Shared with SMB1 (oplock.hpp).
  */
-bool share_conflict(const Open& existing, std::uint32_t access, std::uint32_t share) {
+bool share_access_conflict(const Open& existing, std::uint32_t access, std::uint32_t share) {
   auto reads = [](std::uint32_t m) { return (m & (a::FILE_READ_DATA | a::FILE_EXECUTE)) != 0; };
   auto writes = [](std::uint32_t m) { return (m & (a::FILE_WRITE_DATA | a::FILE_APPEND_DATA)) != 0; };
   auto deletes = [](std::uint32_t m) { return (m & a::DELETE) != 0; };
@@ -42,14 +45,12 @@ bool share_conflict(const Open& existing, std::uint32_t access, std::uint32_t sh
 }
 
 /** The File object that currently has `path` open on `share`, if any (by name, before the store is touched). */
-File* file_by_path(Server& s, const Share* share, const std::string& path) {
+File* file_open_by_path(Server& s, const Share* share, const std::string& path) {
   for (auto& [key, f] : s.files)
     for (Open* o : f->opens)
       if (o->tree_connect && o->tree_connect->share == share && o->path == path) return f.get();
   return nullptr;
 }
-
-}  // namespace
 
 HandlerResult handle_create(RequestContext& ctx, const proto::CreateRequest& req) {
   Server& s = ctx.server;
@@ -81,14 +82,25 @@ HandlerResult handle_create(RequestContext& ctx, const proto::CreateRequest& req
     return status::STATUS_INVALID_PARAMETER;
   if (req.create_options & (FILE_OPEN_BY_FILE_ID | FILE_RESERVE_OPFILTER)) return status::STATUS_NOT_SUPPORTED;
 
-  if (share.is_pipe) {
-    // No named-pipe endpoints are implemented on IPC$ yet.
-    return status::STATUS_OBJECT_NAME_NOT_FOUND;
-  }
+  // IPC$: named-pipe endpoints (pipes.hpp); oplock acquisition is skipped for pipes (3.3.5.9).
+  if (share.is_pipe) return pipe_create(ctx, req);
+  // 3.3.5.9.10: a replayed DH2Q CREATE matching a replay-eligible Open is answered from it (create_replay.cpp).
+  if (auto replay = create_replay(ctx, req)) return std::move(*replay);
 
-  // Name validation (3.3.5.9, via the object store's SMB path rules).
-  auto path = ObjectStore::normalize(req.name);
+  // Name validation (3.3.5.9, via the object store's SMB path rules). A named data stream "file:stream[:$DATA]"
+  // (MS-FSCC 2.1.5.3) is opened from the store's sidecar (ObjectStore::open_stream); its Open.Path is
+  // "file:stream", so share modes and oplocks are per stream (MS-FSA 2.1.5.1.2.2, 2.1.5.18).
+  auto stream_name = ObjectStore::split_stream(req.name);
+  if (!stream_name) return stream_name.status();
+  auto path = ObjectStore::normalize(stream_name->base);
   if (!path) return path.status();
+  const std::string& stream = stream_name->stream;
+  const std::string base_path = *path;
+  if (!stream.empty()) {
+    if (req.create_options & FILE_DIRECTORY_FILE) return status::STATUS_NOT_A_DIRECTORY;  // a data stream
+    if (path->empty()) return status::STATUS_OBJECT_NAME_INVALID;  // the share root has no named streams here
+    *path += ":" + stream;
+  }
 
   // 3.3.5.9 Open Execution: DesiredAccess 0 on a disk share -> STATUS_ACCESS_DENIED (SHOULD, <309>).
   if (req.desired_access == 0) {
@@ -110,10 +122,10 @@ HandlerResult handle_create(RequestContext& ctx, const proto::CreateRequest& req
   }
 
   // Share modes (MS-FSA 2.1.5.1.2) are checked before the store may create or truncate anything.
-  if (File* f = file_by_path(s, &share, *path)) {
+  if (File* f = file_open_by_path(s, &share, *path)) {
     if (f->delete_pending) return status::STATUS_DELETE_PENDING;
     bool conflict = false;
-    for (Open* o : f->opens) conflict = conflict || share_conflict(*o, granted, req.share_access);
+    for (Open* o : f->opens) conflict = conflict || share_access_conflict(*o, granted, req.share_access);
     // Oplock breaks (MS-FSA 2.1.5.1.2.1, 2.1.4.12; MS-SMB2 3.3.4.6): BATCH before the share check, the rest
     // after it; a break that needs an acknowledgment makes this CREATE async (oplock.hpp, grant_oplock there).
     if (auto r = oplock_break_for_open(ctx, req, *f, granted, conflict)) return std::move(*r);
@@ -124,8 +136,11 @@ HandlerResult handle_create(RequestContext& ctx, const proto::CreateRequest& req
   if (req.create_options & FILE_DIRECTORY_FILE) kind = ObjectKind::directory;
   if (req.create_options & FILE_NON_DIRECTORY_FILE) kind = ObjectKind::non_directory;
   bool want_write = (granted & (a::FILE_WRITE_DATA | a::FILE_APPEND_DATA)) != 0;
-  auto opened = share.store->open(*path, static_cast<Disposition>(req.create_disposition), kind, want_write,
-                                  req.file_attributes);
+  auto opened = !stream.empty()
+                    ? share.store->open_stream(base_path, stream, static_cast<Disposition>(req.create_disposition),
+                                               want_write)
+                    : share.store->open(*path, static_cast<Disposition>(req.create_disposition), kind, want_write,
+                                        req.file_attributes);
   if (!opened) {
     // 3.3.5.9: object-store failures are returned as is; ACCESS_DENIED also counts sts0_permerrors.
     if (opened.status() == status::STATUS_ACCESS_DENIED) ++s.statistics.sts0_permerrors;
@@ -142,7 +157,7 @@ HandlerResult handle_create(RequestContext& ctx, const proto::CreateRequest& req
     file = it->second.get();
     if (file->delete_pending) return status::STATUS_DELETE_PENDING;
     for (Open* o : file->opens)
-      if (share_conflict(*o, granted, req.share_access)) return status::STATUS_SHARING_VIOLATION;
+      if (share_access_conflict(*o, granted, req.share_access)) return status::STATUS_SHARING_VIOLATION;
   }
   if (fs.is_directory && (granted & a::FILE_EXECUTE)) {
     // FILE_TRAVERSE on a directory; 3.3.5.9 "FILE_EXECUTE implies FILE_READ_DATA" applies to files.
@@ -213,6 +228,7 @@ HandlerResult handle_create(RequestContext& ctx, const proto::CreateRequest& req
   }
   // DHnQ / DH2Q durability grant (3.3.5.9.6, 3.3.5.9.10): IsDurable, IsPersistent, response context.
   grant_durability(ctx, req, *open, resp);
+  set_replay_eligibility(ctx, req, *open, resp);  // 3.3.5.9.10 Open.IsReplayEligible (create_replay.cpp)
   ctx.produced_file_id = resp.file_id;
   ++s.statistics.sts0_fopens;
   ++tree.open_count;

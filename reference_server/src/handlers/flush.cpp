@@ -1,6 +1,7 @@
 // SMB2 FLUSH (MS-SMB2 3.3.5.11; object store MS-FSA 2.1.5.7).
 #include "smbserver/access.hpp"
 #include "smbserver/handlers.hpp"
+#include "smbserver/pipes.hpp"
 
 namespace smb::server {
 
@@ -24,8 +25,10 @@ HandlerResult handle_flush(RequestContext& ctx, const proto::FlushRequest& req) 
   }
   // 3.3.5.11: a persistent open succeeds without touching the object store.
   if (open.is_persistent) return proto::FlushResponse{};
+  // 3.3.5.11 / 2.2.17: a named pipe's flush completes once a reader has consumed every written byte (pipes.hpp).
+  if (open.pipe) return pipe_flush(ctx, open);
   ObjectStore* store = open.tree_connect->share->store.get();
-  if (!store || !open.local_open) return status::STATUS_NOT_SUPPORTED;  // pipes: no endpoints yet
+  if (!store || !open.local_open) return status::STATUS_NOT_SUPPORTED;
   // 3.3.5.11 / <358>: MS-FSA 2.1.5.7 flush; its status is returned unchanged.
   ++open.flush_count;
   NtStatus st = store->flush(*open.local_open);

@@ -2,6 +2,7 @@
 #include "smbserver/access.hpp"
 #include "smbserver/handlers.hpp"
 #include "smbserver/lock_hooks.hpp"
+#include "smbserver/pipes.hpp"
 
 namespace smb::server {
 namespace {
@@ -30,6 +31,7 @@ HandlerResult handle_read(RequestContext& ctx, const proto::ReadRequest& req) {
       return status::STATUS_INVALID_PARAMETER;
   }
   if (req.channel != SMB2_CHANNEL_NONE) return status::STATUS_INVALID_PARAMETER;  // no RDMA
+  if (open.pipe) return pipe_read(ctx, open, req);  // named pipe on IPC$ (pipes.hpp)
   if (open.is_directory) return status::STATUS_INVALID_DEVICE_REQUEST;           // MS-FSA 2.1.5.3
   ObjectStore* store = open.tree_connect->share->store.get();
   if (!store || !open.local_open) return status::STATUS_NOT_SUPPORTED;

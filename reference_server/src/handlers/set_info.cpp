@@ -1,8 +1,11 @@
 // SMB2 SET_INFO (MS-SMB2 3.3.5.21; classes MS-FSCC 2.4; semantics MS-FSA 2.1.5.14).
+#include <memory>
+
 #include "smbproto/fscc.hpp"
 #include "smbserver/access.hpp"
 #include "smbserver/handlers.hpp"
 #include "smbserver/oplock.hpp"
+#include "smbserver/rename.hpp"
 
 namespace smb::server {
 namespace {
@@ -17,6 +20,46 @@ std::optional<T> parse(const wire::Bytes& b) {
   auto r = f::decode_info<T>(b);
   if (!r) return std::nullopt;
   return std::move(*r);
+}
+
+/**
+ * A rename waiting for a BATCH break (rename.hpp step 2): the request goes async (MS-SMB2 3.3.4.2) and re-runs when
+ * the break on `file` resolves (acknowledgment, timeout or close; OplockTable::Waiter in oplock.hpp).
+ */
+HandlerResult wait_for_rename_break(RequestContext& ctx, const proto::SetInfoRequest& req,
+                                    std::pair<std::uint64_t, std::uint64_t> file) {
+  Server& s = ctx.server;
+  if (!ctx.async_token) {
+    auto holder = std::make_shared<AsyncToken>();
+    AsyncToken t = make_async(ctx, [&s, holder]() -> bool {
+      auto& tab = oplock_table(s);
+      auto it = tab.waiters.find({holder->connection_id, holder->async_id});
+      if (it == tab.waiters.end()) return false;
+      tab.waiters.erase(it);
+      complete_async(s, *holder, HandlerResult(status::STATUS_CANCELLED));  // 3.3.5.16
+      return true;
+    });
+    *holder = t;
+  }
+  AsyncToken token = *ctx.async_token;
+  proto::Header header = ctx.header;
+  bool request_signed = ctx.request_signed;
+  OplockTable::Waiter w;
+  w.file = file;
+  w.resume = [&s, token, header, request_signed, req]() {
+    auto cit = s.connections.find(token.connection_id);
+    if (cit == s.connections.end()) return;
+    Connection& c = *cit->second;
+    if (c.closed || !c.async_command_list.count(token.async_id)) return;  // cancelled or torn down
+    RequestContext rc{s, c, header, {}};
+    rc.request_signed = request_signed;
+    rc.async_token = token;
+    HandlerResult r = handle_set_info(rc, req);
+    if (r.pending) return;  // waiting again; the waiter was re-registered
+    complete_async(s, token, std::move(r));
+  };
+  oplock_table(s).waiters[{token.connection_id, token.async_id}] = std::move(w);
+  return HandlerResult::go_pending();
 }
 
 }  // namespace
@@ -83,21 +126,32 @@ HandlerResult handle_set_info(RequestContext& ctx, const proto::SetInfoRequest& 
       return proto::SetInfoResponse{};
     }
     case f::FileRenameInformation::info_class: {
-      // MS-FSA 2.1.5.14.11: renaming needs DELETE on the source; RootDirectory MUST be 0 for SMB2 (2.2.39).
+      // MS-FSA 2.1.5.15.11: renaming needs DELETE on the source; RootDirectory MUST be 0 for SMB2 (2.2.39).
       if (!(open.granted_access & access::DELETE)) return status::STATUS_ACCESS_DENIED;
       auto r = parse<f::FileRenameInformation>(req.buffer);
       if (!r) return status::STATUS_INFO_LENGTH_MISMATCH;
       if (r->root_directory != 0) return status::STATUS_INVALID_PARAMETER;
       std::string name = r->file_name;
+      // MS-FSA 2.1.5.15.11: a FileName starting with ':' renames a stream (2.1.5.15.11.1), which this server does
+      // not implement; a named-stream open cannot be renamed to a file name (UNVERIFIED vs Windows' status).
+      if (!name.empty() && name.front() == ':') return status::STATUS_NOT_SUPPORTED;
+      if (open.path.find(':') != std::string::npos) return status::STATUS_INVALID_PARAMETER;
       while (!name.empty() && name.front() == '\\') name.erase(name.begin());
       auto target = ObjectStore::normalize(name);
       if (!target) return target.status();
-      NtStatus st = store->rename(h, *target, r->replace_if_exists != 0);
-      if (!st.is_success()) return st;
-      if (open.file)
-        for (Open* o : open.file->opens) o->path = *target;
-      else
-        open.path = *target;
+      // Destination-directory sharing, oplock breaks, open targets, Open.Path updates: rename.hpp.
+      RenameArgs args;
+      args.share = open.tree_connect->share;
+      args.handle = &h;
+      args.file = open.file;
+      args.requester = &open;
+      args.source = open.path;
+      args.target = *target;
+      args.replace = r->replace_if_exists != 0;
+      args.is_directory = open.is_directory;
+      RenameResult rr = rename_object(ctx.server, args);
+      if (rr.must_wait) return wait_for_rename_break(ctx, req, rr.wait_file);
+      if (!rr.status.is_success()) return rr.status;
       return proto::SetInfoResponse{};
     }
     case f::FilePositionInformation::info_class: {

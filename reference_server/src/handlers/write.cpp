@@ -3,6 +3,7 @@
 #include "smbserver/handlers.hpp"
 #include "smbserver/lock_hooks.hpp"
 #include "smbserver/oplock.hpp"
+#include "smbserver/pipes.hpp"
 
 namespace smb::server {
 
@@ -14,6 +15,7 @@ HandlerResult handle_write(RequestContext& ctx, const proto::WriteRequest& req) 
   Open& open = *ctx.open;
   Connection& c = ctx.connection;
   if (!open.is_persistent && open.is_replay_eligible) open.is_replay_eligible = false;
+  if (open.pipe) return pipe_write(ctx, open, req);  // named pipe on IPC$ (pipes.hpp)
   ObjectStore* store = open.tree_connect->share->store.get();
   if (!store || !open.local_open) return status::STATUS_NOT_SUPPORTED;
   if (open.is_directory) return status::STATUS_INVALID_DEVICE_REQUEST;  // MS-FSA 2.1.5.4

@@ -61,7 +61,12 @@ p::Header response_header(const p::Header& req, NtStatus st) {
   // "a client sets NT_STATUS to ask for 32-bit codes (the server MUST then use them; otherwise it SHOULD use
   // SMBSTATUS)" (MS-CIFS 2.2.3.1).
   if (st.value == 0) h.status = 0;
-  else if (req.flags2 & p::SMB_FLAGS2_NT_STATUS) h.status = st.value;
+  else if ((st.value & 0xFF000000u) == 0xF1000000u) {
+    // A handler forced the SMBSTATUS form (Samba's NT_STATUS_DOS encoding 0xF1000000 | class << 16 | code;
+    // opt-in Windows/Samba behaviour, see smb1/locking.cpp): the pair, without SMB_FLAGS2_NT_STATUS.
+    h.flags2 = static_cast<std::uint16_t>(h.flags2 & ~p::SMB_FLAGS2_NT_STATUS);
+    h.status = ((st.value >> 16) & 0xFFu) | ((st.value & 0xFFFFu) << 16);
+  } else if (req.flags2 & p::SMB_FLAGS2_NT_STATUS) h.status = st.value;
   else h.status = dos_status(st);
   return h;
 }
@@ -306,7 +311,8 @@ bool process(Server& s, Connection& c, wire::ByteView msg, std::optional<std::ui
     // CIFS-specific statuses (STATUS_SMB_BAD_UID 0x005B0002, ...) have severity "success" (MS-CIFS 2.2.2.4), so
     // errors are told apart by value, never by NtStatus::is_success().
     if (check.value == 0 && needs_tid(cc)) {
-      bool echo_any = cc == code(Command::SMB_COM_ECHO) && r.header.tid == 0xFFFF;  // MS-CIFS 3.3.5.2 (+<239>)
+      // MS-CIFS 3.3.5.33: an ECHO's TID is a valid one or 0xFFFF; with --smb1-echo-any-tid any TID (Samba).
+      bool echo_any = cc == code(Command::SMB_COM_ECHO) && (r.header.tid == 0xFFFF || s.config.smb1_echo_any_tid);
       if (!echo_any) {
         r.tree = find_tid(c, r.header.tid);
         if (!r.tree) check = status::STATUS_SMB_BAD_TID;  // MS-CIFS 3.3.5.2: ERRSRV/ERRinvtid
@@ -504,12 +510,17 @@ void smb1_send_unsolicited(Server& s, Connection& c, const proto::Header& h, con
   Open& open = *it->second;
   std::uint16_t tid = open.tree_connect ? static_cast<std::uint16_t>(open.tree_connect->tree_id) : 0;
   // MS-CIFS 3.3.4.2: NewOpLockLevel 0 = no oplock now, 1 = level II now (<230>).
-  std::uint8_t new_level = brk->oplock_level == smb1::kLevelII ? proto::smb1::OPLOCK_LEVEL_II : proto::smb1::OPLOCK_LEVEL_NONE;
+  // A client that did not announce CAP_LEVEL_II_OPLOCKS (MS-CIFS 2.2.4.53.1) cannot hold a level II oplock
+  // (MS-CIFS 3.3.5.2.7 grants it only to opens that support it): its break goes to none (smbtorture raw.oplock
+  // batch24; Samba breaks such holders to none as well).
+  bool level2_ok = (c.smb1->client_capabilities & proto::smb1::CAP_LEVEL_II_OPLOCKS) != 0;
+  std::uint8_t announced = brk->oplock_level == smb1::kLevelII && level2_ok ? smb1::kLevelII : smb1::kLevelNone;
+  std::uint8_t new_level = announced == smb1::kLevelII ? proto::smb1::OPLOCK_LEVEL_II : proto::smb1::OPLOCK_LEVEL_NONE;
   auto req = proto::smb1::make_oplock_break(tid, static_cast<std::uint16_t>(open.file_id), new_level);
   req.header.uid = open.session ? static_cast<std::uint16_t>(open.session->session_id) : 0;
   // Never signed (MS-CIFS 2.2.3.1, 3.2.5.42) and it consumes no sequence number.
   smb1::send_bytes(s, c, proto::smb1::encode_message(req));
-  c.smb1->announced[open.durable_file_id] = brk->oplock_level == smb1::kLevelII ? smb1::kLevelII : smb1::kLevelNone;
+  c.smb1->announced[open.durable_file_id] = announced;
   // oplock.cpp sets Breaking and arms its timer right after sending; switch to the SMB1 expiry rule after that.
   std::uint64_t id = open.durable_file_id;
   s.clock.schedule_after(Clock::Duration::zero(), [&s, id] { smb1::use_smb1_timer(s, id); });

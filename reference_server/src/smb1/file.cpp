@@ -16,32 +16,17 @@ namespace a = access;
 constexpr std::uint32_t FILE_DIRECTORY_FILE = 0x00000001;
 constexpr std::uint32_t FILE_NON_DIRECTORY_FILE = 0x00000040;
 constexpr std::uint32_t FILE_DELETE_ON_CLOSE = 0x00001000;
-constexpr std::uint32_t FILE_SHARE_READ = 0x1, FILE_SHARE_WRITE = 0x2, FILE_SHARE_DELETE = 0x4;
-constexpr std::uint32_t FILE_SUPERSEDE = 0, FILE_CREATE = 2, FILE_OVERWRITE = 4, FILE_OVERWRITE_IF = 5;
 constexpr std::uint16_t WRITETHROUGH_MODE = 0x0001;  // MS-CIFS 2.2.4.43.1 WriteMode
 /** Largest READ_ANDX payload: the SMB1 message must stay under 0x1FFFF bytes (MS-SMB 2.1 <4>). */
 constexpr std::uint32_t kMaxReadx = 0x1FFFF - 256;
 
-/** MS-FSA 2.1.5.1.2.1 share-access check between an existing open and a new request. */
+// Share access (MS-FSA 2.1.5.1.2.1 with the 2.1.5.1.2.2 stat-open rule) and the open-by-name lookup are the ones
+// SMB2 CREATE uses (share_access_conflict / file_open_by_path, oplock.hpp): one create core for both dialects.
 bool share_conflict(const Open& existing, std::uint32_t acc, std::uint32_t share) {
-  auto reads = [](std::uint32_t m) { return (m & (a::FILE_READ_DATA | a::FILE_EXECUTE)) != 0; };
-  auto writes = [](std::uint32_t m) { return (m & (a::FILE_WRITE_DATA | a::FILE_APPEND_DATA)) != 0; };
-  auto deletes = [](std::uint32_t m) { return (m & a::DELETE) != 0; };
-  if (reads(existing.granted_access) && !(share & FILE_SHARE_READ)) return true;
-  if (writes(existing.granted_access) && !(share & FILE_SHARE_WRITE)) return true;
-  if (deletes(existing.granted_access) && !(share & FILE_SHARE_DELETE)) return true;
-  if (reads(acc) && !(existing.share_access & FILE_SHARE_READ)) return true;
-  if (writes(acc) && !(existing.share_access & FILE_SHARE_WRITE)) return true;
-  if (deletes(acc) && !(existing.share_access & FILE_SHARE_DELETE)) return true;
-  return false;
+  return share_access_conflict(existing, acc, share);
 }
 
-File* file_by_path(Server& s, const Share* share, const std::string& path) {
-  for (auto& [key, f] : s.files)
-    for (Open* o : f->opens)
-      if (o->tree_connect && o->tree_connect->share == share && o->path == path) return f.get();
-  return nullptr;
-}
+File* file_by_path(Server& s, const Share* share, const std::string& path) { return file_open_by_path(s, share, path); }
 
 /** MS-SMB2-encoded level -> MS-CIFS 2.2.4.64.2 OpLockLevel. */
 std::uint8_t cifs_level(std::uint8_t smb2) {
@@ -114,15 +99,15 @@ Reply handle_nt_create(Request& r, const p::NtCreateAndxRequest& m) {
     ++s.statistics.sts0_permerrors;
     return status::STATUS_ACCESS_DENIED;
   }
-  bool overwrite = m.create_disposition == FILE_SUPERSEDE || m.create_disposition == FILE_OVERWRITE ||
-                   m.create_disposition == FILE_OVERWRITE_IF;
   if (File* f = file_by_path(s, &share, *path)) {
     if (f->delete_pending) return status::STATUS_DELETE_PENDING;
     bool conflict = false;
     for (Open* o : f->opens) conflict = conflict || share_conflict(*o, granted, m.share_access);
     // MS-CIFS 3.3.4.2 via MS-FSA 2.1.5.1.2.1 / 2.1.4.12: conflicting oplocks are broken first; the open waits
     // for the acknowledgment, the holder's close or the OplockTimeout (3.3.2.1). BATCH before the share check.
-    if (m.create_disposition != FILE_CREATE && break_for_open(s, *f, granted, overwrite, conflict) && r.first_in_chain) {
+    // The break rules are SMB2 CREATE's (oplock_break_holders_for_open): attribute-only opens break nothing unless
+    // they supersede/overwrite (MS-FSA 2.1.4.12, smbtorture raw.oplock exclusive5/batch13/14/16).
+    if (oplock_break_holders_for_open(s, *f, granted, m.create_disposition, conflict) && r.first_in_chain) {
       wait_for_break(r, *f);
       return Reply::later();
     }
@@ -190,6 +175,9 @@ Reply handle_nt_create(Request& r, const p::NtCreateAndxRequest& m) {
   open->file = file;
   file->opens.push_back(open.get());
   open->oplock_level = grant_smb1_oplock(r, *open, m.flags);
+  // MS-FSA 2.1.5.18.2: a LEVEL_TWO request is not granted while the stream has byte-range locks (Windows'
+  // FsRtlOplockFsctrl takes "OpenCount nonzero if there are byte range locks"); smbtorture raw.oplock brl4.
+  if (open->oplock_level == kLevelII && !file->locks.locks().empty()) open->oplock_level = kLevelNone;
   open->oplock_state = open->oplock_level ? OplockState::held : OplockState::none;
   r.state.opener_pid[open->durable_file_id] = r.header.pid();
 
@@ -423,11 +411,26 @@ bool wildcard_match(std::string_view pat, std::string_view name) {
   return p == pat.size();
 }
 
-/** Deletes one file by path unless it is open with a conflicting share mode (MS-CIFS 3.3.5.10). */
-NtStatus delete_one(Server& s, Share& share, const std::string& path) {
+/**
+ * Deletes one file by path (MS-CIFS 3.3.5.9). The delete is an open of the file for DELETE (MS-FSA 2.1.5.1,
+ * FILE_OPEN, FILE_NON_DIRECTORY_FILE) followed by setting its disposition: the share check and the oplock breaks
+ * are an open's (MS-FSA 2.1.5.1.2.1 via 2.1.4.12), so a BATCH holder is broken to LEVEL_II before the share check
+ * and any other holder only after it. ShareAccess of that open is NONE (Samba's unlink_internals opens with
+ * FILE_SHARE_NONE; smbtorture raw.oplock exclusive2 expects SHARING_VIOLATION against a share-all level II
+ * holder). Known deviation: MS-CIFS 3.3.5.9 says NewOpLockLevel 0x00; Windows and Samba send LEVEL_II
+ * (raw.oplock batch1/batch2 assert OPLOCK_BREAK_TO_LEVEL_II for every target), which is MS-FSA 2.1.4.12's rule
+ * for an open. Returns STATUS_PENDING when the caller must wait for an acknowledgment (`*wait_on` set).
+ */
+NtStatus delete_one(Server& s, Share& share, const std::string& path, File** wait_on) {
   if (File* f = file_by_path(s, &share, path)) {
-    for (Open* o : f->opens)
-      if (!(o->share_access & FILE_SHARE_DELETE)) return status::STATUS_SHARING_VIOLATION;
+    if (f->delete_pending) return status::STATUS_DELETE_PENDING;
+    bool conflict = false;
+    for (Open* o : f->opens) conflict = conflict || share_conflict(*o, a::DELETE, 0);
+    if (oplock_break_holders_for_open(s, *f, a::DELETE, 1 /* FILE_OPEN */, conflict)) {
+      *wait_on = f;
+      return status::STATUS_PENDING;
+    }
+    if (conflict) return status::STATUS_SHARING_VIOLATION;
   }
   auto opened = share.store->open(path, Disposition::open, ObjectKind::non_directory, false, 0);
   if (!opened) return opened.status();
@@ -445,7 +448,15 @@ Reply handle_delete(Request& r, const p::DeleteRequest& m) {
   if (leaf.find_first_of("*?<>\"") == std::string::npos) {
     auto path = smb1_path(name);
     if (!path) return path.status();
-    if (NtStatus st = delete_one(r.server, share, *path); !st.is_success()) return st;
+    File* wait_on = nullptr;
+    NtStatus st = delete_one(r.server, share, *path, &wait_on);
+    if (st == status::STATUS_PENDING) {
+      // MS-CIFS 3.3.5.9: "MUST block until the OpLock is either acknowledged ... or the ... Timer has expired".
+      if (!r.first_in_chain) return status::STATUS_SHARING_VIOLATION;
+      wait_for_break(r, *wait_on);
+      return Reply::later();
+    }
+    if (!st.is_success()) return st;
     return p::DeleteResponse{};
   }
   // MS-CIFS 3.3.5.10: wildcards in the last component delete every match.
@@ -460,7 +471,15 @@ Reply handle_delete(Request& r, const p::DeleteRequest& m) {
   for (const auto& e : entries.value()) {
     if (e.stat.is_directory || !wildcard_match(leaf, e.name)) continue;
     std::string p = dpath->empty() ? e.name : *dpath + "/" + e.name;
-    if (NtStatus st = delete_one(r.server, share, p); !st.is_success()) return st;
+    File* wait_on = nullptr;
+    NtStatus st = delete_one(r.server, share, p, &wait_on);
+    if (st == status::STATUS_PENDING) {
+      // Files already deleted stay deleted; the re-run deletes the remaining matches (MS-CIFS 3.3.5.9).
+      if (!r.first_in_chain) return status::STATUS_SHARING_VIOLATION;
+      wait_for_break(r, *wait_on);
+      return Reply::later();
+    }
+    if (!st.is_success()) return st;
     any = true;
   }
   if (!any) return status::STATUS_NO_SUCH_FILE;

@@ -1,6 +1,9 @@
 // SMB1 LOCKING_ANDX (MS-CIFS 3.3.5.30) on the shared byte-range lock manager, and SMB1 oplocks: grant
 // (3.3.5.2.7 / MS-SMB 3.3.5.1.2), break on open (3.3.4.2), acknowledgment (3.3.5.30).
 #include <algorithm>
+#include <memory>
+#include <span>
+#include <vector>
 
 #include "smb1_internal.hpp"
 #include "smbserver/access.hpp"
@@ -24,16 +27,72 @@ LockManager& locks_of(Server& s, File& f) {
 
 LockOwner owner_of(const Open& o, std::uint16_t pid) { return LockOwner::for_smb1(o.durable_file_id, pid); }
 
+/**
+ * Samba's "force DOS error" form (reply_force_doserror): the response carries the SMBSTATUS pair with
+ * SMB_FLAGS2_NT_STATUS cleared even when the client asked for 32-bit codes. engine.cpp response_header()
+ * recognises the 0xF1 marker (Samba's NT_STATUS_DOS encoding: 0xF1000000 | class << 16 | code).
+ */
+NtStatus forced_dos(std::uint8_t cls, std::uint16_t code) {
+  return NtStatus{0xF1000000u | (std::uint32_t{cls} << 16) | code};
+}
+
+// MS-CIFS 2.2.2.4: ERRDOS/ERRcancelviolation (0x00AD) and ERRDOS/ERRnoatomiclocks (0x00AE). Their 32-bit forms
+// (STATUS_OS2_CANCEL_VIOLATION 0x00AD0001, STATUS_OS2_ATOMIC_LOCKS_NOT_SUPPORTED 0x00AE0001) are the same four
+// Status bytes as the class/code pair.
+constexpr std::uint16_t kErrCancelViolation = 0x00AD;
+constexpr std::uint16_t kErrNoAtomicLocks = 0x00AE;
+
+NtStatus dos_error(const Server& s, std::uint16_t code) {
+  // Windows/Samba (opt-in, --smb1-lock-retry-conflict): always the SMBSTATUS form (smbtorture raw.lock async and
+  // changetype expect NT_STATUS_DOS(ERRDOS, ...)); otherwise the form the client asked for (MS-CIFS 2.2.3.1).
+  if (s.config.smb1_lock_retry_conflict) return forced_dos(p::ERRDOS, code);
+  return NtStatus{std::uint32_t{p::ERRDOS} | (std::uint32_t{code} << 16)};
+}
+
 /** A blocking LOCKING_ANDX waiting in the lock manager (MS-CIFS 3.3.5.30, Timeout != 0). */
 struct PendingLock {
+  Server* server = nullptr;
   std::uint64_t connection_id = 0;
   p::Header header;
   std::uint32_t sequence = 0;
   WaiterId waiter = 0;
   Clock::TimerId timer = 0;
   std::pair<std::uint64_t, std::uint64_t> file;
+  std::uint64_t open_id = 0;         ///< Open.DurableFileId (the FID's open)
+  bool large_files = false;          ///< the request's LARGE_FILES bit (range format)
+  std::vector<ByteRangeLock> ranges;  ///< the Locks array, each with its PID
   bool done = false;
 };
+
+/**
+ * Blocking requests not answered yet, in arrival order (CANCEL_LOCK looks them up). The server runs on one
+ * thread. The waiter callback in the lock manager (and the timeout timer) own a request; this list only
+ * observes it, so the requests of a server that is destroyed simply expire.
+ */
+std::vector<std::weak_ptr<PendingLock>>& pending_locks() {
+  static std::vector<std::weak_ptr<PendingLock>> list;
+  return list;
+}
+
+void forget(const std::shared_ptr<PendingLock>& pl) {
+  auto& l = pending_locks();
+  std::erase_if(l, [&](const std::weak_ptr<PendingLock>& w) {
+    auto sp = w.lock();
+    return !sp || sp == pl;
+  });
+}
+
+/** The range a waiting request is blocked on: the first that conflicts with a granted lock (else the first). */
+const ByteRangeLock& blocker_of(const LockManager& t, const PendingLock& pl) {
+  for (const auto& b : pl.ranges)
+    if (t.conflicts(b.owner, b.offset, b.length, b.exclusive, /*lock_intent=*/true)) return b;
+  return pl.ranges.front();
+}
+
+/** Precedence group of an SMB1 open's blocking requests (Samba keeps blocked requests per FID). */
+std::uint64_t group_of(const Server& s, const Open& o) {
+  return s.config.smb1_lock_retry_conflict ? (o.durable_file_id | (1ull << 63)) : 0;
+}
 
 }  // namespace
 
@@ -63,21 +122,40 @@ Reply handle_locking(Request& r, const p::LockingAndxRequest& m) {
     if (m.unlocks.empty() && m.locks.empty()) return Reply::none();
   }
   if (open->is_directory || !open->file) return status::STATUS_INVALID_PARAMETER;  // MS-FSA 2.1.5.8 [Validation]
-  // <39>: CHANGE_LOCKTYPE is not supported by NT servers.
-  if (m.type_of_lock & p::CHANGE_LOCKTYPE) return NtStatus{0xC00000BB};  // STATUS_NOT_SUPPORTED
+  // MS-CIFS 2.2.4.32.1 <39>: CHANGE_LOCKTYPE (atomic change of the lock type) is not supported by Windows NT
+  // servers; the matching error is ERRDOS/ERRnoatomiclocks (MS-CIFS 2.2.2.4), so nothing changes.
+  if (m.type_of_lock & p::CHANGE_LOCKTYPE) return dos_error(s, kErrNoAtomicLocks);
   LockManager& table = locks_of(s, *open->file);
   bool exclusive = !(m.type_of_lock & p::SHARED_LOCK);
+  const bool large = (m.type_of_lock & p::LARGE_FILES) != 0;
+  const std::uint64_t group = group_of(s, *open);
 
   if (m.type_of_lock & p::CANCEL_LOCK) {
-    // <40>: cancel the pending blocking lock of the first range (Windows NT cancels only the first).
-    if (!m.locks.empty()) {
-      const auto& l = m.locks.front();
-      for (const auto& w : table.waiters())
-        if (w.owner == owner_of(*open, l.pid) && w.offset == l.byte_offset && w.length == l.length_in_bytes) {
-          table.cancel_waiter(w.id, NtStatus{0xC0000054});  // the blocked request fails FILE_LOCK_CONFLICT
-          break;
-        }
+    // MS-CIFS 2.2.4.32.1: CANCEL_LOCK cancels an outstanding (blocking) lock request of this FID; <40>: Windows NT
+    // cancels only the request named by the first range. A range with no pending lock request fails with
+    // ERRDOS/ERRcancelviolation (MS-CIFS 2.2.2.4: "No lock request was outstanding for the supplied cancel
+    // region"). Samba (and smbtorture, opt-in here) also requires the LARGE_FILES bit to match the request's.
+    if (m.locks.empty()) return dos_error(s, kErrCancelViolation);
+    const auto& l = m.locks.front();
+    std::shared_ptr<PendingLock> match;
+    for (const auto& weak : pending_locks()) {
+      auto pl = weak.lock();
+      if (!pl || pl->done || pl->server != &s || pl->connection_id != r.connection.id || pl->open_id != open->durable_file_id)
+        continue;
+      if (s.config.smb1_lock_retry_conflict && pl->large_files != large) continue;
+      bool named = std::any_of(pl->ranges.begin(), pl->ranges.end(), [&](const ByteRangeLock& b) {
+        return b.owner.pid == l.pid && b.offset == l.byte_offset && b.length == l.length_in_bytes;
+      });
+      if (!named) continue;
+      match = pl;
+      break;
     }
+    if (!match) return dos_error(s, kErrCancelViolation);
+    // The blocked request fails with STATUS_FILE_LOCK_CONFLICT (ERRDOS/ERRlock), as if its Timeout expired; with the
+    // <291> quirk that reported failure counts like one of a fail-immediately lock of its blocking range.
+    const ByteRangeLock& b = blocker_of(table, *match);
+    (void)table.record_failure(b.owner, b.offset, b.length);
+    table.cancel_waiter(match->waiter, NtStatus{0xC0000054});
     return p::LockingAndxResponse{};
   }
 
@@ -87,50 +165,74 @@ Reply handle_locking(Request& r, const p::LockingAndxRequest& m) {
     if (!st.is_success()) return st;
   }
   if (m.locks.empty()) return p::LockingAndxResponse{};
+  // MS-FSA 2.1.5.8 -> 2.1.4.12 (BYTE_RANGE_LOCK): level II holders of the stream break to none, the requester's
+  // own included (smbtorture raw.oplock brl1/brl3).
+  oplock_break_level2(s, *open->file);
 
   // Locks (MS-FSA 2.1.5.8, ExclusiveLock = !SHARED_LOCK, FailImmediately = Timeout == 0). The request is
-  // atomic: if any range fails, the locks granted by this request are removed again (SMB1-LOCK-03).
-  if (m.timeout != 0 && m.locks.size() == 1 && r.first_in_chain) {
-    const auto& l = m.locks.front();
+  // atomic (MS-CIFS 3.3.5.30: if any range fails or times out the lock state does not change): a blocking
+  // request with several ranges waits until all of them can be granted together (SMB1-LOCK-06).
+  std::vector<ByteRangeLock> ranges;
+  for (const auto& l : m.locks) ranges.push_back(ByteRangeLock{owner_of(*open, l.pid), l.byte_offset, l.length_in_bytes, exclusive});
+  if (m.timeout != 0 && r.first_in_chain) {
     auto pending = std::make_shared<PendingLock>();
+    pending->server = &s;
     pending->connection_id = r.connection.id;
     pending->header = r.header;
     pending->sequence = r.sequence;
     pending->file = {open->file->device, open->file->inode};
+    pending->open_id = open->durable_file_id;
+    pending->large_files = large;
+    pending->ranges = ranges;
     Server* sp = &s;
-    LockWait w = table.add_waiter(owner_of(*open, l.pid), l.byte_offset, l.length_in_bytes, exclusive,
-                                  [sp, pending](NtStatus st) {
-                                    if (pending->done) return;
-                                    pending->done = true;
-                                    if (pending->timer) sp->clock.cancel(pending->timer);
-                                    // A waiter cancelled because its open closed reports the conflict.
-                                    if (st == status::STATUS_CANCELLED) st = NtStatus{0xC0000054};
-                                    if (st.is_success()) finish_deferred(*sp, pending->connection_id, pending->header, pending->sequence, Reply(p::LockingAndxResponse{}));
-                                    else finish_deferred(*sp, pending->connection_id, pending->header, pending->sequence, Reply(st));
-                                  });
-    if (w.status.is_success()) return p::LockingAndxResponse{};
+    LockWait w = table.add_waiter_all(ranges, group, [sp, pending](NtStatus st) {
+      if (pending->done) return;
+      pending->done = true;
+      forget(pending);
+      if (pending->timer) sp->clock.cancel(pending->timer);
+      // A waiter cancelled because its open went away (CLOSE, LOGOFF, TREE_DISCONNECT, PROCESS_EXIT): MS-CIFS
+      // does not give the status; Windows/Samba answer STATUS_RANGE_NOT_LOCKED (smbtorture raw.lock async,
+      // opt-in), the default is the conflict status of a blocking lock that did not get its range.
+      if (st == status::STATUS_CANCELLED)
+        st = sp->config.smb1_lock_retry_conflict ? status::STATUS_RANGE_NOT_LOCKED : NtStatus{0xC0000054};
+      if (st == status::STATUS_SUCCESS) finish_deferred(*sp, pending->connection_id, pending->header, pending->sequence, Reply(p::LockingAndxResponse{}));
+      else finish_deferred(*sp, pending->connection_id, pending->header, pending->sequence, Reply(st));
+    });
+    // STATUS_PENDING has success severity: compare values, never is_success() (that answered every blocking
+    // request at once, granted or not: raw.bench-lock's RANGE_NOT_LOCKED on the following unlock).
+    if (w.status == status::STATUS_SUCCESS) return p::LockingAndxResponse{};
     if (w.status != status::STATUS_PENDING) return w.status;
     pending->waiter = w.id;
+    pending_locks().push_back(pending);
     if (m.timeout != 0xFFFFFFFF) {
       // The status of an expired Timeout is not specified by MS-CIFS; Windows-compatible servers (and Samba)
-      // answer STATUS_FILE_LOCK_CONFLICT (smb1-processing.md §7.2, UNVERIFIED for Windows).
+      // answer STATUS_FILE_LOCK_CONFLICT (smb1-processing.md §7.2, UNVERIFIED for Windows). With the <291>
+      // quirk the expiry counts as a failed attempt of the range that still conflicts (Samba retries the
+      // lock once without waiting; smbtorture raw.lock errorcode).
       pending->timer = s.clock.schedule_after(std::chrono::milliseconds(m.timeout), [sp, pending] {
         pending->timer = 0;
+        if (pending->done) return;
         auto it = sp->files.find(pending->file);
         if (it == sp->files.end()) return;
-        it->second->locks.cancel_waiter(pending->waiter, NtStatus{0xC0000054});
+        LockManager& t = it->second->locks;
+        const ByteRangeLock& failed = blocker_of(t, *pending);
+        (void)t.record_failure(failed.owner, failed.offset, failed.length);
+        t.cancel_waiter(pending->waiter, NtStatus{0xC0000054});
       });
     }
     return Reply::later();
   }
   std::vector<std::size_t> granted;
-  for (std::size_t i = 0; i < m.locks.size(); ++i) {
-    const auto& l = m.locks[i];
-    NtStatus st = table.lock(owner_of(*open, l.pid), l.byte_offset, l.length_in_bytes, exclusive);
+  for (std::size_t i = 0; i < ranges.size(); ++i) {
+    const ByteRangeLock& l = ranges[i];
+    // A queued blocking request of this FID keeps precedence over a later request that overlaps it (opt-in).
+    NtStatus st = table.blocked_by_waiters(std::span<const ByteRangeLock>(&l, 1), group)
+                      ? table.record_failure(l.owner, l.offset, l.length)
+                      : table.lock(l.owner, l.offset, l.length, l.exclusive);
     if (!st.is_success()) {
       for (auto it = granted.rbegin(); it != granted.rend(); ++it) {
-        const auto& g = m.locks[*it];
-        (void)table.unlock(owner_of(*open, g.pid), g.byte_offset, g.length_in_bytes);
+        const auto& g = ranges[*it];
+        (void)table.unlock(g.owner, g.offset, g.length);
       }
       return st;
     }

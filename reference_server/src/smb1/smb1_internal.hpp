@@ -84,7 +84,7 @@ void send_words(Server& s, Connection& c, const p::Header& request_header, std::
                 const wire::Bytes& words, const wire::Bytes& bytes = {});
 
 // --- legacy.cpp: deprecated commands real clients (smbtorture's libcli) still send, decoded here by offset.
-/** Handles OPEN_ANDX, WRITE, WRITE_AND_UNLOCK, PROCESS_EXIT and NT_TRANSACT; false when `h.command` is none of them. */
+/** Handles OPEN_ANDX, SETATTR, WRITE, WRITE_AND_UNLOCK, PROCESS_EXIT and NT_TRANSACT; false when `h.command` is none of them. */
 bool handle_legacy_file(Server& s, Connection& c, const p::Header& h, wire::ByteView msg, std::uint32_t sequence);
 
 /** MS-CIFS 2.2.2.4: the SMBSTATUS (ERRCLASS/code) pair for an NTSTATUS, as the 4 Status bytes. */

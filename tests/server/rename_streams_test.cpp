@@ -1,0 +1,239 @@
+// Rename sharing/oplock rules (reference_server/include/smbserver/rename.hpp, MS-FSA 2.1.5.15.11) and named data
+// streams (ObjectStore::split_stream / open_stream, MS-FSCC 2.1.5.3; per-stream oplocks MS-FSA 2.1.5.18).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "server_fixture.hpp"
+#include "smbproto/fscc.hpp"
+#include "smbserver/object_store.hpp"
+#include "smbserver/oplock.hpp"
+
+namespace smb::server {
+namespace {
+
+using test::Fixture;
+using test::Reply;
+
+constexpr std::uint32_t kDelete = 0x00010000;
+constexpr std::uint32_t kFileAll = 0x001F01FF;  // FILE_ALL_ACCESS (includes DELETE)
+constexpr std::uint32_t kDirAllButDelete = kFileAll & ~kDelete;
+constexpr std::uint32_t kReadAttr = 0x80;
+constexpr std::uint32_t kShareAll = 7, kShareNone = 0;
+constexpr std::uint32_t kOpenIf = 3, kOpen = 1, kCreate = 2;
+constexpr std::uint32_t kDirectoryFile = 0x1;
+
+class RenameStreams : public ::testing::Test {
+ protected:
+  void SetUp() override { f.logon(); }
+
+  Reply create(const std::string& name, std::uint32_t access, std::uint32_t share, std::uint32_t disposition,
+               std::uint32_t options = 0, std::uint8_t oplock = 0) {
+    proto::CreateRequest c;
+    c.name = name;
+    c.desired_access = access;
+    c.share_access = share;
+    c.create_disposition = disposition;
+    c.create_options = options;
+    c.impersonation_level = 2;
+    c.requested_oplock_level = oplock;
+    return f.request(proto::Command::CREATE, c);
+  }
+  proto::FileId ok_open(const std::string& name, std::uint32_t access, std::uint32_t share, std::uint32_t disposition,
+                        std::uint32_t options = 0, std::uint8_t oplock = 0, std::uint8_t want_level = 0) {
+    Reply r = create(name, access, share, disposition, options, oplock);
+    EXPECT_EQ(r.status(), status::STATUS_SUCCESS) << name;
+    if (!r.status().is_success()) return {};
+    EXPECT_EQ(r.as<proto::CreateResponse>().oplock_level, want_level) << name;
+    return r.as<proto::CreateResponse>().file_id;
+  }
+  Reply rename(const proto::FileId& id, const std::string& to, bool replace = false) {
+    proto::fscc::FileRenameInformation ri;
+    ri.replace_if_exists = replace ? 1 : 0;
+    ri.file_name = to;
+    proto::SetInfoRequest s;
+    s.info_type = proto::SMB2_0_INFO_FILE;
+    s.file_info_class = proto::fscc::FileRenameInformation::info_class;
+    s.file_id = id;
+    s.buffer = proto::fscc::encode_info(ri);
+    return f.request(proto::Command::SET_INFO, s);
+  }
+  std::size_t breaks_sent() { return oplock_table(*f.server).breaks_sent; }
+
+  Fixture f;
+};
+
+// --- rename: the implicit open of the destination directory (rename.hpp step 1)
+
+TEST_F(RenameStreams, RenameFailsWhileTheParentIsOpenWithDeleteAndNeedsNoBreak) {
+  // smbtorture smb2.oplock.exclusive6 shape: parent open with DELETE (share all); the file's own EXCLUSIVE
+  // oplock is not broken and the rename fails with STATUS_SHARING_VIOLATION.
+  proto::FileId dir = ok_open("d", kFileAll, kShareAll, kOpenIf, kDirectoryFile);
+  proto::FileId h = ok_open("d\\a.txt", kFileAll, kShareNone, kOpenIf, 0, SMB2_OPLOCK_LEVEL_EXCLUSIVE,
+                            SMB2_OPLOCK_LEVEL_EXCLUSIVE);
+  std::size_t before = breaks_sent();
+  EXPECT_EQ(rename(h, "d\\b.txt", true).status(), status::STATUS_SHARING_VIOLATION);
+  EXPECT_EQ(breaks_sent(), before);
+  EXPECT_TRUE(std::filesystem::exists(f.dir.path / "d" / "a.txt"));
+  // Re-opened without DELETE (share all): the rename succeeds.
+  EXPECT_EQ(f.close(dir).status(), status::STATUS_SUCCESS);
+  ok_open("d", kDirAllButDelete, kShareAll, kOpen, kDirectoryFile);
+  EXPECT_EQ(rename(h, "d\\b.txt", true).status(), status::STATUS_SUCCESS);
+  EXPECT_TRUE(std::filesystem::exists(f.dir.path / "d" / "b.txt"));
+  EXPECT_EQ(breaks_sent(), before);
+}
+
+TEST_F(RenameStreams, ParentOpenWithWriteAccessThatDoesNotShareWriteConflicts) {
+  // The implicit open asks FILE_ADD_FILE (= FILE_WRITE_DATA): an existing open without FILE_SHARE_WRITE refuses it
+  // (MS-FSA 2.1.5.1.2.2). One that shares WRITE, or an attribute-only open, does not.
+  proto::FileId dir = ok_open("d", 0x1 | 0x2, 0x1 /*READ*/, kOpenIf, kDirectoryFile);
+  proto::FileId h = ok_open("d\\a.txt", kFileAll, kShareAll, kOpenIf);
+  EXPECT_EQ(rename(h, "d\\b.txt").status(), status::STATUS_SHARING_VIOLATION);
+  EXPECT_EQ(f.close(dir).status(), status::STATUS_SUCCESS);
+  ok_open("d", kReadAttr, kShareNone, kOpen, kDirectoryFile);  // a stat open takes no part in sharing
+  EXPECT_EQ(rename(h, "d\\b.txt").status(), status::STATUS_SUCCESS);
+}
+
+TEST_F(RenameStreams, OnlyTheDestinationParentCounts) {
+  // Moving d1\a -> d2\a: an open of d1 with DELETE does not matter, one of d2 does.
+  ok_open("d1", kFileAll, kShareAll, kOpenIf, kDirectoryFile);
+  proto::FileId d2 = ok_open("d2", kDirAllButDelete, kShareAll, kOpenIf, kDirectoryFile);
+  proto::FileId h = ok_open("d1\\a", kFileAll, kShareAll, kOpenIf);
+  EXPECT_EQ(rename(h, "d2\\a").status(), status::STATUS_SUCCESS);
+  EXPECT_EQ(f.close(d2).status(), status::STATUS_SUCCESS);
+  ok_open("d2", kFileAll, kShareAll, kOpen, kDirectoryFile);
+  EXPECT_EQ(rename(h, "d2\\b").status(), status::STATUS_SHARING_VIOLATION);
+}
+
+TEST_F(RenameStreams, RenameOntoAnOpenTargetIsAccessDenied) {
+  // MS-FSA 2.1.5.15.11 (RemoveTargetLink, target open) / MS-FSCC 2.4.42 STATUS_ACCESS_DENIED.
+  proto::FileId h = ok_open("a", kFileAll, kShareAll, kOpenIf);
+  proto::FileId t = ok_open("b", kFileAll, kShareAll, kOpenIf);
+  EXPECT_EQ(rename(h, "b", true).status(), status::STATUS_ACCESS_DENIED);
+  EXPECT_EQ(rename(h, "b", false).status(), status::STATUS_OBJECT_NAME_COLLISION);
+  EXPECT_EQ(f.close(t).status(), status::STATUS_SUCCESS);
+  EXPECT_EQ(rename(h, "b", true).status(), status::STATUS_SUCCESS);
+}
+
+TEST_F(RenameStreams, RenamingADirectoryMovesTheOpensBelowIt) {
+  proto::FileId d = ok_open("d", kFileAll, kShareAll, kOpenIf, kDirectoryFile);
+  proto::FileId c = ok_open("d\\c.txt", kFileAll, kShareAll, kOpenIf);
+  ASSERT_EQ(rename(d, "e").status(), status::STATUS_SUCCESS);
+  EXPECT_EQ(f.open_state(c)["path"], "e/c.txt");
+}
+
+// --- streams
+
+TEST_F(RenameStreams, SplitStreamNames) {
+  auto a = ObjectStore::split_stream("d\\f.txt:Stream One:$DATA");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->base, "d\\f.txt");
+  EXPECT_EQ(a->stream, "Stream One");
+  auto b = ObjectStore::split_stream("f.txt::$DATA");  // default stream, MS-FSCC 2.1.5.3
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->base, "f.txt");
+  EXPECT_EQ(b->stream, "");
+  auto c = ObjectStore::split_stream("f.txt:s:$data");  // type is case-insensitive
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->stream, "s");
+  EXPECT_EQ(ObjectStore::split_stream("f.txt:s:$INDEX_ALLOCATION").status(), status::STATUS_OBJECT_NAME_INVALID);
+  EXPECT_EQ(ObjectStore::split_stream("f.txt:a:b:$DATA").status(), status::STATUS_OBJECT_NAME_INVALID);
+  EXPECT_EQ(ObjectStore::split_stream("f.txt:").status(), status::STATUS_OBJECT_NAME_INVALID);
+  EXPECT_EQ(ObjectStore::split_stream("f.txt:" + std::string(256, 'x')).status(), status::STATUS_OBJECT_NAME_INVALID);
+}
+
+TEST_F(RenameStreams, StreamDataIsSeparateInvisibleAndDeletedWithTheFile) {
+  // Creating "f:s" creates f (empty) and the stream; the default stream stays empty.
+  proto::FileId s = ok_open("f.txt:s", kFileAll, kShareAll, kCreate);
+  proto::WriteRequest w;
+  w.file_id = s;
+  w.data = {'h', 'i'};
+  ASSERT_EQ(f.request(proto::Command::WRITE, w).status(), status::STATUS_SUCCESS);
+  EXPECT_EQ(std::filesystem::file_size(f.dir.path / "f.txt"), 0u);
+  f.close(s);
+  Reply again = create("f.txt:s:$DATA", kFileAll, kShareAll, kOpen);
+  ASSERT_EQ(again.status(), status::STATUS_SUCCESS);
+  EXPECT_EQ(again.as<proto::CreateResponse>().end_of_file, 2u);
+  f.close(again.as<proto::CreateResponse>().file_id);
+  EXPECT_EQ(create("f.txt:other", kFileAll, kShareAll, kOpen).status(), status::STATUS_OBJECT_NAME_NOT_FOUND);
+  EXPECT_EQ(create("missing:s", kFileAll, kShareAll, kOpen).status(), status::STATUS_OBJECT_NAME_NOT_FOUND);
+  // The sidecar is not listed: only f.txt is visible in the root.
+  proto::FileId root = ok_open("", 0x1 | kReadAttr, kShareAll, kOpen, kDirectoryFile);
+  proto::QueryDirectoryRequest q;
+  q.file_information_class = 1;  // FileDirectoryInformation
+  q.file_id = root;
+  q.file_name = "*";
+  q.output_buffer_length = 65536;
+  Reply l = f.request(proto::Command::QUERY_DIRECTORY, q);
+  ASSERT_EQ(l.status(), status::STATUS_SUCCESS);
+  std::string listing(l.as<proto::QueryDirectoryResponse>().output_buffer.begin(),
+                      l.as<proto::QueryDirectoryResponse>().output_buffer.end());
+  EXPECT_EQ(listing.find("s\0t\0r\0e\0a\0m", 0), std::string::npos);
+  // Deleting the file (delete-on-close) removes its streams.
+  proto::FileId del = ok_open("f.txt", kFileAll, kShareAll, kOpen, 0x1000 /*DELETE_ON_CLOSE*/);
+  f.close(del);
+  EXPECT_FALSE(std::filesystem::exists(f.dir.path / "f.txt"));
+  bool leftover = false;
+  if (std::filesystem::exists(f.dir.path / ObjectStore::kStreamDir))
+    for (auto& e : std::filesystem::directory_iterator(f.dir.path / ObjectStore::kStreamDir)) {
+      (void)e;
+      leftover = true;
+    }
+  EXPECT_FALSE(leftover);
+  EXPECT_EQ(create("f.txt:s", kFileAll, kShareAll, kOpen).status(), status::STATUS_OBJECT_NAME_NOT_FOUND);
+}
+
+TEST_F(RenameStreams, OplocksAndShareModesArePerStream) {
+  // smbtorture smb2.oplock.stream1 / batch26 shapes (MS-FSA 2.1.5.18: an oplock belongs to one stream).
+  f.close(ok_open("f.txt:s", kFileAll, kShareAll, kCreate));
+  proto::FileId base = ok_open("f.txt", 0x1 | 0x2, 0x1 | 0x2, kOpen, 0, SMB2_OPLOCK_LEVEL_BATCH, SMB2_OPLOCK_LEVEL_BATCH);
+  std::size_t before = breaks_sent();
+  // A named stream is another stream: BATCH granted, the base's oplock not broken.
+  proto::FileId st = ok_open("f.txt:s", 0x1 | 0x2, 0x1 | 0x2, kOpen, 0, SMB2_OPLOCK_LEVEL_BATCH, SMB2_OPLOCK_LEVEL_BATCH);
+  EXPECT_EQ(breaks_sent(), before);
+  // The default stream is the base's stream: its BATCH is contended (break to II), the open gets II.
+  f.close(st);
+  proto::CreateRequest c;
+  c.name = "f.txt::$DATA";
+  c.desired_access = 0x1;
+  c.share_access = 0x1 | 0x2;
+  c.create_disposition = kOpen;
+  c.impersonation_level = 2;
+  c.requested_oplock_level = SMB2_OPLOCK_LEVEL_BATCH;
+  auto first = f.send_raw(f.encode(f.header(proto::Command::CREATE), proto::RequestBody(c)));
+  bool notified = false;
+  for (const auto& r : first)
+    if (r.header.command == static_cast<std::uint16_t>(proto::Command::OPLOCK_BREAK) &&
+        r.header.message_id == ~0ull) {
+      notified = true;
+      EXPECT_EQ(r.as<proto::OplockBreakResponse>().oplock_level, SMB2_OPLOCK_LEVEL_II);
+    }
+  EXPECT_TRUE(notified);
+  // The break to II needs an acknowledgment (MS-SMB2 3.3.4.6); after it the CREATE completes with LEVEL_II.
+  proto::OplockBreakAcknowledgment ack;
+  ack.oplock_level = SMB2_OPLOCK_LEVEL_II;
+  ack.file_id = base;
+  f.send_raw(f.encode(f.header(proto::Command::OPLOCK_BREAK), proto::RequestBody(ack)));
+  std::size_t frames = f.transport->frames.size();
+  f.server->clock.fire_due();
+  bool completed = false;
+  for (std::size_t i = frames; i < f.transport->frames.size(); ++i) {
+    wire::ByteView payload;
+    if (!proto::parse_frame(f.transport->frames[i], payload)) continue;
+    auto r = proto::decode_response(payload);
+    if (r && std::holds_alternative<proto::CreateResponse>(r->body)) {
+      completed = true;
+      EXPECT_EQ(std::get<proto::CreateResponse>(r->body).oplock_level, SMB2_OPLOCK_LEVEL_II);
+    }
+  }
+  EXPECT_TRUE(completed);
+  EXPECT_EQ(breaks_sent(), before + 1);
+  // Share modes are per stream too: a stream open sharing nothing does not block the base file.
+  proto::FileId excl = ok_open("f.txt:s", kFileAll, kShareNone, kOpen);
+  EXPECT_EQ(create("f.txt:s", 0x1, kShareAll, kOpen).status(), status::STATUS_SHARING_VIOLATION);
+  f.close(ok_open("f.txt", 0x1, kShareAll, kOpen));
+  f.close(excl);
+}
+
+}  // namespace
+}  // namespace smb::server
