@@ -165,6 +165,10 @@ std::optional<std::string> apply_config_json(const nlohmann::json& j, ServerConf
         c.control = ce;
       } else if (key == "smb1") {
         c.smb1_enabled = v.get<bool>();
+      } else if (key == "smb1_unlock_oldest_first") {
+        c.smb1_unlock_oldest_first = v.get<bool>();
+      } else if (key == "smb1_logoff_keeps_trees") {
+        c.smb1_logoff_keeps_trees = v.get<bool>();
       } else if (key == "oplock_timeout_ms") {
         c.oplock_timeout = std::chrono::milliseconds(v.get<std::uint64_t>());
       } else if (key == "signing_required") {

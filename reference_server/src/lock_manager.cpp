@@ -107,16 +107,17 @@ NtStatus LockManager::lock(const LockOwner& owner, std::uint64_t offset, std::ui
   return status::STATUS_SUCCESS;
 }
 
-NtStatus LockManager::unlock(const LockOwner& owner, std::uint64_t offset, std::uint64_t length) {
+NtStatus LockManager::unlock(const LockOwner& owner, std::uint64_t offset, std::uint64_t length, bool oldest_first) {
   // MS-FSA 2.1.5.9 [Validation].
   if (range_wraps(offset, length)) return status::STATUS_INVALID_LOCK_RANGE;
-  // 2.1.5.9 [Processing]: the last matching lock, unless an exclusive one is met first.
+  // 2.1.5.9 [Processing]: the last matching lock, unless an exclusive one is met first. With `oldest_first`
+  // (Samba model, opt-in) the first matching lock in grant order, shared or exclusive.
   std::size_t to_remove = locks_.size();
   for (std::size_t i = 0; i < locks_.size(); ++i) {
     const ByteRangeLock& l = locks_[i];
     if (l.offset == offset && l.length == length && l.owner == owner) {
       to_remove = i;
-      if (l.exclusive) break;
+      if (l.exclusive || oldest_first) break;
     }
   }
   if (to_remove == locks_.size()) return status::STATUS_RANGE_NOT_LOCKED;

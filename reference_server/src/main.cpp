@@ -34,7 +34,11 @@ int main(int argc, char** argv) {
   bool smb1_retry = false, smb1_wac_zero = false;
   app.add_flag("--smb1-lock-retry-conflict", smb1_retry, "SMB1: a retried failing lock gets FILE_LOCK_CONFLICT (MS-CIFS <291>)");
   app.add_flag("--smb1-wac-zero-keeps-open", smb1_wac_zero, "SMB1: zero-length WRITE_AND_CLOSE neither truncates nor closes (W2K/Samba)");
-  bool smb1_echo_any = false;
+  bool smb1_echo_any = false, smb1_unlock_oldest = false, smb1_logoff_keeps = false;
+  app.add_flag("--smb1-unlock-oldest-first", smb1_unlock_oldest,
+               "SMB1: an unlock removes the earliest-granted matching lock (Samba; MS-FSA 2.1.5.9 removes an exclusive one first)");
+  app.add_flag("--smb1-logoff-keeps-trees", smb1_logoff_keeps,
+               "SMB1: LOGOFF_ANDX leaves the UID's tree connects valid (Samba; MS-CIFS 3.3.5.44 disconnects them)");
   app.add_flag("--smb1-echo-any-tid", smb1_echo_any, "SMB1: ECHO is answered whatever its TID (Samba; MS-CIFS 3.3.5.33 wants a valid TID or 0xFFFF)");
   std::string close_lock_status;
   auto* close_lock_opt = app.add_option("--close-pending-lock-status", close_lock_status,
@@ -84,6 +88,8 @@ int main(int argc, char** argv) {
   if (smb1_retry) cfg.smb1_lock_retry_conflict = true;
   if (smb1_wac_zero) cfg.smb1_wac_zero_keeps_open = true;
   if (smb1_echo_any) cfg.smb1_echo_any_tid = true;
+  if (smb1_unlock_oldest) cfg.smb1_unlock_oldest_first = true;
+  if (smb1_logoff_keeps) cfg.smb1_logoff_keeps_trees = true;
   if (close_lock_opt->count())
     if (auto e = parse_close_pending_lock_status(close_lock_status, cfg.close_pending_lock_status))
       return fail("--close-pending-lock-status: " + *e, 2);

@@ -43,6 +43,16 @@ struct ServerConfig {
    */
   bool smb1_echo_any_tid = false;
   /**
+   * Samba: an SMB1 unlock matching several locks of the same FID+PID+range removes the earliest-granted one (shared
+   * or exclusive). Off: MS-FSA 2.1.5.9, an exclusive match is removed before shared ones.
+   */
+  bool smb1_unlock_oldest_first = false;
+  /**
+   * Samba: SMB1 LOGOFF_ANDX closes the UID's opens but its tree connects stay valid on the connection (handed to
+   * another session of the connection). Off: MS-CIFS 3.3.5.44 / 2.2.4.54, the UID's tree connects are disconnected.
+   */
+  bool smb1_logoff_keeps_trees = false;
+  /**
    * Status of a pending blocking LOCK whose open is closed by SMB2 CLOSE. Default STATUS_CANCELLED (MS-SMB2 3.3.4.17
    * -> 3.3.5.16); opt-in STATUS_RANGE_NOT_LOCKED models Windows/Samba (smbtorture smb2.lock.cancel "cancel by close").
    */

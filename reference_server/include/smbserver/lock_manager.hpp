@@ -177,8 +177,10 @@ class LockManager {
    * (an exclusive one in preference to shared ones), then grants waiters the removal unblocked.
    * Returns STATUS_SUCCESS, STATUS_INVALID_LOCK_RANGE (wrapping range), STATUS_RANGE_NOT_LOCKED
    * (no such lock: sub-, super- and overlapping ranges and other owners' locks never match).
+   * `oldest_first` (opt-in Samba model, SMB1 --smb1-unlock-oldest-first): the earliest-granted matching lock goes,
+   * whatever its mode (Samba brl_unlock_windows_default; its exclusive-first search is under #if ZERO_ZERO).
    */
-  NtStatus unlock(const LockOwner& owner, std::uint64_t offset, std::uint64_t length);
+  NtStatus unlock(const LockOwner& owner, std::uint64_t offset, std::uint64_t length, bool oldest_first = false);
 
   /**
    * Applies `elements` in order with lock(); when one fails, removes the locks this call granted

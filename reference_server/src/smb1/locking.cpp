@@ -160,8 +160,11 @@ Reply handle_locking(Request& r, const p::LockingAndxRequest& m) {
   }
 
   // Unlocks first (3.3.5.30 -> MS-FSA 2.1.5.9): a range not locked by this FID+PID -> STATUS_RANGE_NOT_LOCKED.
+  // MS-FSA 2.1.5.9 removes an exclusive match before shared ones; --smb1-unlock-oldest-first removes the
+  // earliest-granted match instead (Samba; smbtorture raw.lock "unlock", samba3 branch).
   for (const auto& u : m.unlocks) {
-    NtStatus st = table.unlock(owner_of(*open, u.pid), u.byte_offset, u.length_in_bytes);
+    NtStatus st = table.unlock(owner_of(*open, u.pid), u.byte_offset, u.length_in_bytes,
+                               s.config.smb1_unlock_oldest_first);
     if (!st.is_success()) return st;
   }
   if (m.locks.empty()) return p::LockingAndxResponse{};

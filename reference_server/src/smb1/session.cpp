@@ -147,6 +147,26 @@ Reply handle_session_setup(Request& r, const p::SessionSetupAndxRequest& m) {
 Reply handle_logoff(Request& r, const p::LogoffAndxRequest&) {
   // MS-CIFS 3.3.5.4x LOGOFF_ANDX: every open and tree of the UID goes away.
   if (!r.session) return status::STATUS_SMB_BAD_UID;
+  if (r.server.config.smb1_logoff_keeps_trees) {
+    // Opt-in Samba model (--smb1-logoff-keeps-trees): the UID's opens are closed as usual, but its tree connects
+    // stay valid on the connection (Samba keeps SMB1 TIDs per connection; smbtorture raw.lock "async" reuses one
+    // after ULOGOFF). They move to the remaining session with the lowest UID (find_tid searches every session);
+    // with no other session they go away as MS-CIFS 3.3.5.44 says (a request needing a UID then disconnects,
+    // MS-SMB 3.3.5.1). Default: MS-CIFS 3.3.5.44 / 2.2.4.54, every TreeConnect of the UID is disconnected.
+    Session* heir = nullptr;
+    for (auto& [sid, sess] : r.connection.session_table)
+      if (sess.get() != r.session && sess->state == SessionState::valid) {
+        heir = sess.get();
+        break;
+      }
+    if (heir) {
+      for (auto& [tid, tc] : r.session->tree_connect_table) {
+        tc->session = heir;
+        heir->tree_connect_table.emplace(tid, std::move(tc));
+      }
+      r.session->tree_connect_table.clear();
+    }
+  }
   remove_session(r.server, r.connection, r.session->session_id);
   r.session = nullptr;
   return p::LogoffAndxResponse{};
