@@ -139,7 +139,7 @@ class ObjectStore {
    *  - STATUS_INVALID_PARAMETER: leading '\' (MS-SMB2 3.3.5.9 "Path Name Validation").
    *  - STATUS_OBJECT_NAME_INVALID: empty component ("a\\b"), a "." component (MS-FSCC 2.1.5.1),
    *    any of " * / : < > ? | or 0x00-0x1F in a component (MS-FSCC 2.1.5.2; so every other
-   *    ':stream' name: this store has no named streams), a component over 255 UTF-16 code units
+   *    ':stream' suffix: callers split named streams off first with split_stream()), a component over 255 UTF-16 code units
    *    (MS-FSCC 2.1.5.2), invalid UTF-8.
    *  - STATUS_OBJECT_PATH_SYNTAX_BAD: a ".." component (MS-FSCC 2.1.5.1: dot names MUST NOT be
    *    sent; the store refuses instead of folding them).
