@@ -76,11 +76,15 @@ void schedule_resume(Server& s, FileKey file) {
   });
 }
 
-/**
- * Registers the CREATE in `ctx` as a waiter on `file`. The first time it makes the request async (3.3.4.2,
- * the caller sends the interim response); a re-run keeps its AsyncId.
- */
+/** Registers the CREATE in `ctx` as a waiter on `file` (oplock_wait_for_break). */
 HandlerResult wait_for_break(RequestContext& ctx, const proto::CreateRequest& req, File& file) {
+  return oplock_wait_for_break(ctx, key_of(file), [req](RequestContext& rc) { return handle_create(rc, req); });
+}
+
+}  // namespace
+
+HandlerResult oplock_wait_for_break(RequestContext& ctx, std::pair<std::uint64_t, std::uint64_t> file,
+                                    std::function<HandlerResult(RequestContext&)> rerun) {
   Server& s = ctx.server;
   if (!ctx.async_token) {
     // The async id is known only after make_async; the cancel closure looks the waiter up by it.
@@ -99,8 +103,8 @@ HandlerResult wait_for_break(RequestContext& ctx, const proto::CreateRequest& re
   proto::Header header = ctx.header;
   bool request_signed = ctx.request_signed;
   OplockTable::Waiter w;
-  w.file = key_of(file);
-  w.resume = [&s, token, header, request_signed, req]() {
+  w.file = file;
+  w.resume = [&s, token, header, request_signed, rerun = std::move(rerun)]() {
     auto cit = s.connections.find(token.connection_id);
     if (cit == s.connections.end()) return;
     Connection& c = *cit->second;
@@ -108,15 +112,13 @@ HandlerResult wait_for_break(RequestContext& ctx, const proto::CreateRequest& re
     RequestContext rc{s, c, header, {}};
     rc.request_signed = request_signed;
     rc.async_token = token;
-    HandlerResult r = handle_create(rc, req);
+    HandlerResult r = rerun(rc);
     if (r.pending) return;  // waiting again (another break); the waiter was re-registered
     complete_async(s, token, std::move(r));
   };
   oplock_table(s).waiters[{token.connection_id, token.async_id}] = std::move(w);
   return HandlerResult::go_pending();
 }
-
-}  // namespace
 
 OplockTable& oplock_table(Server& s) {
   if (!s.oplocks) s.oplocks = std::make_shared<OplockTable>();

@@ -58,6 +58,16 @@ struct OplockTable {
 OplockTable& oplock_table(Server& s);
 
 /**
+ * Parks the SMB2 request in `ctx` until the oplock break on the File keyed `file` (device, inode) resolves
+ * (acknowledgment, timeout or the holder's close): the first wait makes the request async (MS-SMB2 3.3.4.2; the
+ * caller sends the interim response) and a CANCEL completes it with STATUS_CANCELLED (3.3.5.16). When the break
+ * resolves, `rerun` processes the request again with the same AsyncId; a re-run that must wait again re-registers.
+ * Used by CREATE (3.3.5.9) and by SET_INFO rename (rename.hpp). Returns the pending result.
+ */
+HandlerResult oplock_wait_for_break(RequestContext& ctx, std::pair<std::uint64_t, std::uint64_t> file,
+                                    std::function<HandlerResult(RequestContext&)> rerun);
+
+/**
  * Open.OplockTimeout interval for `open` (3.3.4.6): Server config `oplock_timeout` (default 35 s, <217>/<246>); a
  * persistent open gets 60 s (<246>) unless the timeout was configured to something other than the 35 s default.
  */

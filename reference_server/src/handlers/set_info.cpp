@@ -22,46 +22,6 @@ std::optional<T> parse(const wire::Bytes& b) {
   return std::move(*r);
 }
 
-/**
- * A rename waiting for a BATCH break (rename.hpp step 2): the request goes async (MS-SMB2 3.3.4.2) and re-runs when
- * the break on `file` resolves (acknowledgment, timeout or close; OplockTable::Waiter in oplock.hpp).
- */
-HandlerResult wait_for_rename_break(RequestContext& ctx, const proto::SetInfoRequest& req,
-                                    std::pair<std::uint64_t, std::uint64_t> file) {
-  Server& s = ctx.server;
-  if (!ctx.async_token) {
-    auto holder = std::make_shared<AsyncToken>();
-    AsyncToken t = make_async(ctx, [&s, holder]() -> bool {
-      auto& tab = oplock_table(s);
-      auto it = tab.waiters.find({holder->connection_id, holder->async_id});
-      if (it == tab.waiters.end()) return false;
-      tab.waiters.erase(it);
-      complete_async(s, *holder, HandlerResult(status::STATUS_CANCELLED));  // 3.3.5.16
-      return true;
-    });
-    *holder = t;
-  }
-  AsyncToken token = *ctx.async_token;
-  proto::Header header = ctx.header;
-  bool request_signed = ctx.request_signed;
-  OplockTable::Waiter w;
-  w.file = file;
-  w.resume = [&s, token, header, request_signed, req]() {
-    auto cit = s.connections.find(token.connection_id);
-    if (cit == s.connections.end()) return;
-    Connection& c = *cit->second;
-    if (c.closed || !c.async_command_list.count(token.async_id)) return;  // cancelled or torn down
-    RequestContext rc{s, c, header, {}};
-    rc.request_signed = request_signed;
-    rc.async_token = token;
-    HandlerResult r = handle_set_info(rc, req);
-    if (r.pending) return;  // waiting again; the waiter was re-registered
-    complete_async(s, token, std::move(r));
-  };
-  oplock_table(s).waiters[{token.connection_id, token.async_id}] = std::move(w);
-  return HandlerResult::go_pending();
-}
-
 }  // namespace
 
 HandlerResult handle_set_info(RequestContext& ctx, const proto::SetInfoRequest& req) {
@@ -150,7 +110,8 @@ HandlerResult handle_set_info(RequestContext& ctx, const proto::SetInfoRequest& 
       args.replace = r->replace_if_exists != 0;
       args.is_directory = open.is_directory;
       RenameResult rr = rename_object(ctx.server, args);
-      if (rr.must_wait) return wait_for_rename_break(ctx, req, rr.wait_file);
+      if (rr.must_wait)  // a BATCH break first (rename.hpp step 2): async, re-run when it resolves
+        return oplock_wait_for_break(ctx, rr.wait_file, [req](RequestContext& rc) { return handle_set_info(rc, req); });
       if (!rr.status.is_success()) return rr.status;
       return proto::SetInfoResponse{};
     }
