@@ -5,7 +5,10 @@
 # $BUILD/sanitizer-logs/ (log_path), so that a report from any process (the server started by the runner or by a
 # hardening program, whose exit status nobody sees, included) is found there, printed and fails the step.
 #
-#   scripts/sanitize.sh [--configure-only] [extra ctest args]
+#   scripts/sanitize.sh [--configure-only | --build-only | --test-only] [extra ctest args]
+#     --build-only / --test-only split the two halves, so that scripts/test.sh can compile this build in the
+#     background (nice 19) while the normal build's tests run: they spend most of their time waiting on sockets and
+#     timers, and the sanitizer compile fills the idle CPU.
 #   env: SANITIZE_BUILD_DIR (default build-asan), SANITIZE_HARNESS_TESTS=1 (also build and run harness_tests, the
 #        runner's unit tests: ~10% more build; the runner code itself runs sanitized in the scenario and hardening
 #        tests either way), SANITIZE_FUZZERS=1 (also build the libFuzzer targets in the same ninja run, so that
@@ -37,15 +40,21 @@ configure() {
   fi
 }
 configure
-[ "${1:-}" = "--configure-only" ] && exit 0
+MODE=all
+case "${1:-}" in
+  --configure-only) exit 0;;
+  --build-only) MODE=build; shift;;
+  --test-only) MODE=test; shift;;
+esac
 
 TARGETS=(proto_tests server_tests smbconform smbconform-server hostile_server durability_check soak_check)
 LABELS='proto|server|hardening'
 if [ "${SANITIZE_HARNESS_TESTS:-0}" = 1 ]; then TARGETS+=(harness_tests); LABELS+='|harness'; fi
 if [ "${SANITIZE_FUZZERS:-0}" = 1 ] && grep -q 'SMBCONFORM_FUZZ:BOOL=ON' "$BUILD/CMakeCache.txt"; then TARGETS+=(fuzzers); fi
 t0=$(date +%s)
-ninja -C "$BUILD" -j"$(nproc)" "${TARGETS[@]}"
+[ "$MODE" = test ] || ninja -C "$BUILD" -j"$(nproc)" "${TARGETS[@]}"
 t1=$(date +%s)
+if [ "$MODE" = build ]; then echo "sanitize.sh: build $((t1 - t0)) s (wall, this machine)"; exit 0; fi
 
 LOGS="$(cd "$BUILD" && pwd)/sanitizer-logs"
 rm -rf "$LOGS"; mkdir -p "$LOGS"

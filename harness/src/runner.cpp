@@ -200,6 +200,16 @@ class Run {
   }
   void set_conn_vars(Conn& c);
   Conn* conn(const std::string& name) { return &conns_.at(name); }
+  /** reference_quiet (target.hpp) over every open connection of the scenario, watching `port`. */
+  bool settle_nothing(std::uint16_t port, std::chrono::milliseconds window) const {
+    if (!target_.is_reference || target_.control_path.empty()) return false;
+    std::vector<ClientBytes> all;
+    for (const auto& [n, c] : conns_) {
+      const TcpTransport* t = c.smb1 ? smb1_transport(*c.smb1) : (c.client && c.client->is_open() ? &c.client->transport() : nullptr);
+      if (t) all.push_back({t->local_port(), t->bytes_sent(), t->bytes_received(), t->buffered()});
+    }
+    return reference_quiet(target_.control_path, all, port, window, deadline_in(std::min(window, std::chrono::milliseconds(1000))));
+  }
   Result<Received> next_message(Conn& c, Deadline d, const std::function<bool(const Received&)>& want, StepResult& sr);
   /** nullopt when `o` matches; else the mismatch (verdict fail) or a harness problem (ungraded). */
   std::optional<Grade> check_outcome(const Outcome& o, const std::string& response, const Received& r,
@@ -676,6 +686,10 @@ Grade Run::run_step(const ExpectNothingStep& s, StepResult& sr) {
   Conn& c = *conn(s.info.connection);
   if (!c.client) return failed("connection " + c.spec.name + " is closed");
   if (!c.stash.empty()) return failed("expected nothing vs received " + describe(c.stash.front()));
+  if (settle_nothing(c.client->transport().local_port(), std::chrono::milliseconds(s.ms))) {
+    sr.message = "settled from the reference server's state (control op quiesce), not waited";
+    return ok();
+  }
   auto r = c.client->receive(deadline_in(std::chrono::milliseconds(s.ms)));
   if (r) {
     sr.received.push_back(received_json(*r));
@@ -849,7 +863,8 @@ void Run::run() {
     sr.connection = info.connection;
     Grade g;
     if (auto ci = conns_.find(info.connection); ci != conns_.end() && ci->second.smb1 && smb1_wire_step(step)) {
-      Smb1RunContext x{sc_, target_, opts_, vars_, marks_, res_.capture.get()};  // SMB1 connection (smb1_runner.hpp)
+      Smb1RunContext x{sc_, target_, opts_, vars_, marks_, res_.capture.get(),
+                       [this](std::uint16_t p, std::chrono::milliseconds w) { return settle_nothing(p, w); }};  // smb1_runner.hpp
       Smb1Grade g1 = smb1_run_step(ci->second.smb1, ci->second.spec, step, x, sr);
       g = Grade{g1.verdict, g1.detail};
     } else {

@@ -201,6 +201,10 @@ struct Smb1Conn {
   std::deque<Smb1Received> stash;
 };
 
+const TcpTransport* smb1_transport(const Smb1Conn& conn) {
+  return conn.client && conn.client->is_open() ? &conn.client->transport() : nullptr;
+}
+
 // ---------------------------------------------------------------- load-time checks
 
 const std::vector<std::string>& smb1_command_names() {
@@ -568,6 +572,10 @@ Smb1Grade smb1_run_step(std::shared_ptr<Smb1Conn>& conn, const ConnectionSpec& s
         } else if constexpr (std::is_same_v<T, ExpectNothingStep>) {
           if (!c.client) return {Verdict::fail, "connection " + st.info.connection + " is closed"};
           if (!c.stash.empty()) return {Verdict::fail, "expected nothing vs received " + describe(c.stash.front())};
+          if (ctx.settle_nothing && ctx.settle_nothing(c.client->transport().local_port(), std::chrono::milliseconds(st.ms))) {
+            sr.message = "settled from the reference server's state (control op quiesce), not waited";
+            return {};
+          }
           auto r = c.client->receive(deadline_in(std::chrono::milliseconds(st.ms)));
           if (r) {
             sr.received.push_back(received_json(*r));

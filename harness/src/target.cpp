@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <thread>
 
 #include "smbharness/error.hpp"
 
@@ -145,6 +146,44 @@ Result<nlohmann::json> ControlClient::call(const nlohmann::json& request, Deadli
     return errc::control_error;
   }
   return j;
+}
+
+bool reference_quiet(const std::string& control_path, const std::vector<ClientBytes>& connections,
+                     std::uint16_t watch, std::chrono::milliseconds window, Deadline deadline) {
+  if (control_path.empty()) return false;
+  const ClientBytes* w = nullptr;
+  nlohmann::json ports = nlohmann::json::array();
+  for (const auto& c : connections) {
+    ports.push_back(c.port);
+    if (c.port == watch) w = &c;
+  }
+  if (w == nullptr || w->buffered != 0) return false;  // a message already read is the caller's to report
+  ControlClient cc(control_path);
+  const nlohmann::json req{{"op", "quiesce"}, {"ports", std::move(ports)}};
+  for (;;) {
+    auto reply = cc.call(req, deadline);
+    if (!reply) return false;
+    bool settled = true;
+    std::size_t i = 0;
+    for (const auto& e : reply->value("connections", nlohmann::json::array())) {
+      if (i >= connections.size()) return false;
+      const ClientBytes& c = connections[i++];
+      if (!e.value("found", false)) return false;  // closed, or not this server's: cannot tell
+      if (e.value("received", std::uint64_t{0}) != c.sent) settled = false;  // our bytes still on their way
+      if (c.port == watch) {
+        std::uint64_t queued = e.value("queued", std::uint64_t{0}), written = e.value("written", std::uint64_t{0});
+        if (written != queued) settled = false;                      // still writing to us
+        else if (written > c.received) return false;                 // bytes on their way to us: a message comes
+      }
+    }
+    if (i != connections.size()) return false;
+    if (settled) {
+      const auto& next = (*reply)["next_timer_ms"];
+      return next.is_null() || (next.is_number() && next.get<double>() > static_cast<double>(window.count()));
+    }
+    if (Clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
 }
 
 }  // namespace smb::harness

@@ -41,6 +41,8 @@ TcpTransport& TcpTransport::operator=(TcpTransport&& o) noexcept {
     connection_ = std::move(o.connection_);
     local_port_ = o.local_port_;
     remote_port_ = o.remote_port_;
+    bytes_sent_ = o.bytes_sent_;
+    bytes_received_ = o.bytes_received_;
   }
   return *this;
 }
@@ -115,6 +117,7 @@ Result<void> TcpTransport::write_all(wire::ByteView bytes, Deadline deadline) {
     ssize_t n = ::send(fd_, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
     if (n > 0) {
       done += static_cast<std::size_t>(n);
+      bytes_sent_ += static_cast<std::uint64_t>(n);
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
@@ -172,6 +175,7 @@ Result<wire::Bytes> TcpTransport::receive_message(Deadline deadline) {
     ssize_t n = ::recv(fd_, tmp, sizeof tmp, 0);
     if (n > 0) {
       buffer_.insert(buffer_.end(), tmp, tmp + n);
+      bytes_received_ += static_cast<std::uint64_t>(n);
       late = Clock::now() >= deadline;
       continue;
     }
@@ -198,6 +202,7 @@ bool TcpTransport::wait_closed(Deadline deadline, bool& got_data) {
     ssize_t n = ::recv(fd_, tmp, sizeof tmp, 0);
     if (n > 0) {
       buffer_.insert(buffer_.end(), tmp, tmp + n);
+      bytes_received_ += static_cast<std::uint64_t>(n);
       got_data = true;
       return false;
     }

@@ -359,6 +359,7 @@ void disconnect(Connection& c, std::string_view reason) {
 }
 
 void receive(Server& s, Connection& c, wire::ByteView data) {
+  c.rx_total += data.size();
   c.rx.insert(c.rx.end(), data.begin(), data.end());
   std::size_t off = 0;
   // 3.3.5.2: a message longer than MaxTransactSize + 256 -> disconnect. Multi-credit WRITE payloads

@@ -242,6 +242,32 @@ json handle_control(Server& s, std::string_view line) {
       if (req.contains("dismounted")) sh->store->set_volume_dismounted(req["dismounted"].get<bool>());
       return json{{"ok", true}};
     }
+    if (op == "quiesce") {
+      // What a runner needs to establish "nothing arrives on this connection within T" without waiting T (CONTROL.md
+      // "quiesce"): per client connection (by the client's TCP port) the bytes this server has taken in (every
+      // receive() processes its bytes to the end: this server is single-threaded and answers or parks each request
+      // before it reads again), the bytes it has queued for sending and of those the bytes the socket took; and how
+      // long until the next protocol timer (the only thing besides input and control ops that makes it send).
+      if (!req.contains("ports") || !req["ports"].is_array()) return error("missing array field \"ports\"");
+      json conns = json::array();
+      for (const auto& pj : req["ports"]) {
+        if (!pj.is_number_unsigned() || pj.get<std::uint64_t>() > 65535) return error("ports: not a TCP port");
+        std::string suffix = ":" + std::to_string(pj.get<std::uint64_t>());
+        json entry{{"port", pj}, {"found", false}};
+        for (const auto& [id, c] : s.connections) {
+          if (!c->transport || c->closed) continue;
+          std::string peer = c->transport->peer();
+          if (peer.size() < suffix.size() || peer.compare(peer.size() - suffix.size(), suffix.size(), suffix) != 0) continue;
+          entry = {{"port", pj}, {"found", true}, {"received", c->rx_total},
+                   {"queued", c->transport->bytes_queued()}, {"written", c->transport->bytes_written()}};
+          break;
+        }
+        conns.push_back(std::move(entry));
+      }
+      json next = nullptr;
+      if (auto left = s.clock.time_until_next()) next = std::chrono::duration_cast<std::chrono::milliseconds>(*left).count();
+      return json{{"ok", true}, {"connections", std::move(conns)}, {"next_timer_ms", next}};
+    }
     if (op == "pipe_list") return json{{"ok", true}, {"pipes", pipes_json(s)}};
     if (op == "pipe_hold" || op == "pipe_release" || op == "pipe_close" || op == "pipe_send") {
       // Named-pipe server ends (pipes.hpp, CONTROL.md "Pipes"): "file_id" (persistent part) picks the open,

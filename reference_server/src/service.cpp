@@ -58,6 +58,7 @@ class TcpTransport : public Transport, public std::enable_shared_from_this<TcpTr
   }
   void send(wire::Bytes frame) override {
     if (closed_) return;
+    queued_ += frame.size();
     queue_.push_back(std::move(frame));
     if (queue_.size() == 1) write();
   }
@@ -69,6 +70,8 @@ class TcpTransport : public Transport, public std::enable_shared_from_this<TcpTr
     sock_.close(ec);
   }
   std::string peer() const override { return peer_; }
+  std::uint64_t bytes_queued() const override { return queued_; }
+  std::uint64_t bytes_written() const override { return written_; }
 
  private:
   // Receive buffer, sized lazily (an idle connection holds kInitialRead bytes, not a frame's worth): it grows to
@@ -120,7 +123,8 @@ class TcpTransport : public Transport, public std::enable_shared_from_this<TcpTr
   }
   void write() {
     auto self = shared_from_this();
-    asio::async_write(sock_, asio::buffer(queue_.front()), [this, self](boost::system::error_code ec, std::size_t) {
+    asio::async_write(sock_, asio::buffer(queue_.front()), [this, self](boost::system::error_code ec, std::size_t n) {
+      written_ += n;
       if (ec) {
         queue_.clear();
         return;
@@ -137,6 +141,7 @@ class TcpTransport : public Transport, public std::enable_shared_from_this<TcpTr
   std::unique_ptr<std::uint8_t[]> buf_;
   std::size_t buf_size_ = 0;
   std::deque<wire::Bytes> queue_;
+  std::uint64_t queued_ = 0, written_ = 0;
   bool closed_ = false;
 };
 

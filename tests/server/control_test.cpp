@@ -45,5 +45,43 @@ TEST(Control, ExpireSessionSetsExpired) {
   EXPECT_EQ(st["sessions"][0]["state"], "Expired");
 }
 
+// CONTROL.md "quiesce": what the runner's reference_quiet (harness/target.hpp) settles expect_nothing from.
+TEST(Control, QuiesceReportsBytesPerPortAndTheNextTimer) {
+  Fixture f;
+  f.transport->peer_name = "127.0.0.1:40001";
+  f.negotiate();
+  const std::uint64_t in_before = f.conn->rx_total;
+  wire::Bytes framed;
+  proto::append_frame(framed, f.encode(f.header(proto::Command::ECHO), proto::RequestBody(proto::EchoRequest{})));
+  ASSERT_EQ(f.feed(framed).size(), 1u);
+  std::uint64_t sent_total = 0;
+  for (const auto& fr : f.transport->frames) sent_total += fr.size();
+
+  auto r = handle_control(*f.server, R"({"op":"quiesce","ports":[40001,40002]})");
+  ASSERT_EQ(r["ok"], true) << r.dump();
+  ASSERT_EQ(r["connections"].size(), 2u);
+  const auto& c = r["connections"][0];
+  EXPECT_EQ(c["port"], 40001);
+  EXPECT_EQ(c["found"], true);
+  EXPECT_EQ(c["received"].get<std::uint64_t>(), in_before + framed.size());  // every byte fed, stream header included
+  EXPECT_EQ(c["queued"].get<std::uint64_t>(), sent_total);
+  EXPECT_EQ(c["written"].get<std::uint64_t>(), sent_total);
+  EXPECT_EQ(r["connections"][1]["found"], false);  // no connection from that port
+  EXPECT_TRUE(r["next_timer_ms"].is_null()) << r.dump();
+
+  f.transport->unwritten = 10;  // the socket has not taken everything yet
+  r = handle_control(*f.server, R"({"op":"quiesce","ports":[40001]})");
+  EXPECT_EQ(r["connections"][0]["written"].get<std::uint64_t>(), sent_total - 10);
+
+  f.server->clock.schedule_after(std::chrono::seconds(5), [] {});
+  r = handle_control(*f.server, R"({"op":"quiesce","ports":[]})");
+  ASSERT_TRUE(r["next_timer_ms"].is_number()) << r.dump();
+  EXPECT_GT(r["next_timer_ms"].get<std::int64_t>(), 4000);
+  EXPECT_LE(r["next_timer_ms"].get<std::int64_t>(), 5000);
+
+  for (const char* bad : {R"({"op":"quiesce"})", R"({"op":"quiesce","ports":["x"]})", R"({"op":"quiesce","ports":[70000]})"})
+    EXPECT_EQ(handle_control(*f.server, bad)["ok"], false) << bad;
+}
+
 }  // namespace
 }  // namespace smb::server::test

@@ -25,11 +25,19 @@ namespace smb::server::test {
 /** Records frames the server sends; close() marks it closed. */
 class FakeTransport : public Transport {
  public:
-  void send(wire::Bytes frame) override { frames.push_back(std::move(frame)); }
+  void send(wire::Bytes frame) override {
+    queued += frame.size();
+    frames.push_back(std::move(frame));
+  }
   void close() override { closed = true; }
-  std::string peer() const override { return "fake"; }
+  std::string peer() const override { return peer_name; }
+  std::uint64_t bytes_queued() const override { return queued; }
+  /** Everything queued counts as written unless a test holds some back (`unwritten`). */
+  std::uint64_t bytes_written() const override { return queued - unwritten; }
   std::vector<wire::Bytes> frames;
   bool closed = false;
+  std::string peer_name = "fake";
+  std::uint64_t queued = 0, unwritten = 0;
 };
 
 /** A temporary directory removed at destruction. */

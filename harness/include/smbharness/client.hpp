@@ -126,6 +126,7 @@ class Client {
 
   void close() { transport_.close(); }
   bool is_open() const { return transport_.is_open(); }
+  const TcpTransport& transport() const { return transport_; }
 
   // Live state.
   std::uint16_t dialect() const { return dialect_; }

@@ -83,6 +83,7 @@ class Smb1Client {
 
   void close() { transport_.close(); }
   bool is_open() const { return transport_.is_open(); }
+  const TcpTransport& transport() const { return transport_; }
 
   std::uint16_t uid() const { return uid_; }
   std::uint16_t tid() const { return tid_; }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -51,6 +52,9 @@ std::string smb1_dos_to_string(std::uint32_t status);
 /** One SMB1 connection of a running scenario (client, outstanding requests, unconsumed messages). */
 struct Smb1Conn;
 
+/** The connection's transport, null when it is closed (the run loop's reference_quiet bookkeeping). */
+const TcpTransport* smb1_transport(const Smb1Conn& conn);
+
 /** What the SMB1 steps need from the run loop. */
 struct Smb1RunContext {
   const Scenario& scenario;
@@ -59,6 +63,9 @@ struct Smb1RunContext {
   Variables& vars;
   std::map<std::string, std::chrono::steady_clock::time_point>& marks;
   CaptureLog* capture = nullptr;
+  /** Settles "nothing on the connection from this local port for this long" without waiting (reference_quiet over
+   *  all of the scenario's connections); null or false = wait it out. */
+  std::function<bool(std::uint16_t, std::chrono::milliseconds)> settle_nothing;
 };
 
 /** A step's grade and its detail (without the file/step prefix). */

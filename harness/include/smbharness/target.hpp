@@ -74,4 +74,24 @@ class ControlClient {
   std::string last_error_;
 };
 
+/** One client connection of a running scenario, as its own transport counts it (reference_quiet). */
+struct ClientBytes {
+  std::uint16_t port = 0;        ///< the client's local TCP port
+  std::uint64_t sent = 0;        ///< bytes written to the socket
+  std::uint64_t received = 0;    ///< bytes read from the socket
+  std::size_t buffered = 0;      ///< bytes read but not yet consumed as messages
+};
+
+/**
+ * Reference server only: settles "nothing arrives on connection `watch` within `window`" from the server's state
+ * instead of waiting (the control channel's "quiesce", CONTROL.md). True when the server has taken in and
+ * processed every byte each of the scenario's connections sent (so every consequence of every request is already
+ * queued: the server is single-threaded), the watched connection has read every byte the server queued for it and
+ * consumed them, and no server timer falls due within `window`: then the only things that could make the server
+ * send, input and timers, cannot do so within the window. False whenever that cannot be shown by `deadline`
+ * (the caller then waits the window out for real): never a false "nothing".
+ */
+bool reference_quiet(const std::string& control_path, const std::vector<ClientBytes>& connections,
+                     std::uint16_t watch, std::chrono::milliseconds window, Deadline deadline);
+
 }  // namespace smb::harness

@@ -59,6 +59,11 @@ class TcpTransport {
   void close();
   std::uint16_t local_port() const { return local_port_; }
   std::uint16_t remote_port() const { return remote_port_; }
+  /** Bytes written to the socket and read from it since connect (stream headers included). */
+  std::uint64_t bytes_sent() const { return bytes_sent_; }
+  std::uint64_t bytes_received() const { return bytes_received_; }
+  /** Bytes read but not yet returned as a message (a partial frame, or whole frames not yet asked for). */
+  std::size_t buffered() const { return buffer_.size(); }
 
  private:
   Result<void> write_all(wire::ByteView bytes, Deadline deadline);
@@ -70,6 +75,8 @@ class TcpTransport {
   std::string connection_;
   std::uint16_t local_port_ = 0;
   std::uint16_t remote_port_ = 0;
+  std::uint64_t bytes_sent_ = 0;
+  std::uint64_t bytes_received_ = 0;
 };
 
 }  // namespace smb::harness

@@ -46,6 +46,9 @@ class Transport {
   /** Closes the stream; later sends are dropped. */
   virtual void close() = 0;
   virtual std::string peer() const = 0;
+  /** Bytes handed to send() so far, and bytes of those the socket has taken (the control channel's "quiesce"). */
+  virtual std::uint64_t bytes_queued() const { return 0; }
+  virtual std::uint64_t bytes_written() const { return 0; }
 };
 
 /** Server.Statistics (MS-SMB2 3.3.1.5, MS-SRVS 2.2.4.39 STAT_SERVER_0). */
@@ -206,6 +209,7 @@ struct Connection {
 
   // --- receive side
   wire::Bytes rx;                      ///< bytes received but not yet forming a whole frame
+  std::uint64_t rx_total = 0;          ///< bytes handed to receive() so far (each call processes them to the end)
   Clock::TimePoint creation_time{};
   /** SMB1 (NT LM 0.12) state, null unless the connection speaks SMB1 (smb1.hpp). */
   std::shared_ptr<struct Smb1ConnectionState> smb1;

@@ -1,0 +1,72 @@
+// expect_nothing on the reference server is settled from the server's state (control op "quiesce", CONTROL.md;
+// reference_quiet in harness/target.hpp) instead of waiting: these run real scenarios against the real reference
+// server and check both directions: silence is settled without the wait, and a message that is coming (an answer
+// on the watched connection, or an oplock break another connection's request causes) still fails the step.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "smbharness/ref_server.hpp"
+#include "smbharness/runner.hpp"
+#include "smbharness/scenario_loader.hpp"
+
+namespace smb::harness {
+namespace {
+
+std::filesystem::path server_binary() { return std::filesystem::path(SMBCONFORM_BINARY_DIR) / "bin" / "smbconform-server"; }
+
+Scenario load(const std::string& steps_json) {
+  std::string text = R"({"id": "q", "title": "q", "description": "d", "requirements": ["SMB2-COMMON-20"],
+    "spec": ["MS-SMB2 3.3.5.2"], "level": "MUST", "connections": {"A": {}, "B": {}}, "steps": )" +
+                     steps_json + "}";
+  auto r = load_scenario_text(text, "scenarios/q.json");
+  if (auto* e = std::get_if<LoadError>(&r)) ADD_FAILURE() << e->message;
+  return std::get<Scenario>(r);
+}
+
+const char* kSettled = "quiesce";
+
+TEST(Quiesce, SilenceIsSettledWithoutTheWait) {
+  std::string e;
+  auto srv = RefServer::start(server_binary(), 15000, e);
+  ASSERT_TRUE(srv) << e;
+  // B's ECHO is answered on B; nothing is due to A. A 60 s window would outlast the test's CTest timeout if waited.
+  auto r = run_scenario(load(R"([{ "send": "ECHO", "on": "B" }, { "expect": "ECHO", "on": "B" },
+                                 { "expect_nothing": { "ms": 60000 }, "on": "A" }])"),
+                        srv->target(), RunOptions{});
+  ASSERT_EQ(r.verdict, Verdict::pass) << r.message;
+  ASSERT_EQ(r.steps.size(), 3u);
+  EXPECT_NE(r.steps[2].message.find(kSettled), std::string::npos) << r.steps[2].message;
+}
+
+TEST(Quiesce, AnAnswerOnTheWayStillFails) {
+  std::string e;
+  auto srv = RefServer::start(server_binary(), 15000, e);
+  ASSERT_TRUE(srv) << e;
+  auto r = run_scenario(load(R"([{ "send": "ECHO" }, { "expect_nothing": { "ms": 3000 } }])"), srv->target(), RunOptions{});
+  EXPECT_EQ(r.verdict, Verdict::fail);
+  EXPECT_NE(r.message.find("vs received"), std::string::npos) << r.message;
+}
+
+TEST(Quiesce, ABreakCausedByAnotherConnectionStillFails) {
+  // B's CREATE is sent and not awaited; it breaks A's BATCH oplock (MS-SMB2 3.3.4.6): the settle must account for
+  // B's bytes as well as A's, whatever order the server reads them in.
+  std::string e;
+  auto srv = RefServer::start(server_binary(), 15000, e);
+  ASSERT_TRUE(srv) << e;
+  const char* open = R"({ "send": "CREATE", "on": "%s", "args": { "name": "$dir\\q.txt",
+      "desired_access": "FILE_READ_DATA|FILE_WRITE_DATA", "share_access": "FILE_SHARE_READ|FILE_SHARE_WRITE|FILE_SHARE_DELETE",
+      "create_disposition": "FILE_OPEN_IF", "create_options": "FILE_NON_DIRECTORY_FILE", "impersonation_level": 2,
+      "requested_oplock_level": "%s" } })";
+  char a[1024], b[1024];
+  std::snprintf(a, sizeof a, open, "A", "SMB2_OPLOCK_LEVEL_BATCH");
+  std::snprintf(b, sizeof b, open, "B", "SMB2_OPLOCK_LEVEL_NONE");
+  auto r = run_scenario(load(std::string("[") + a + R"(, { "expect": "CREATE", "fields": { "oplock_level": "SMB2_OPLOCK_LEVEL_BATCH" } }, )" +
+                             b + R"(, { "expect_nothing": { "ms": 5000 }, "on": "A" }])"),
+                        srv->target(), RunOptions{});
+  EXPECT_EQ(r.verdict, Verdict::fail) << r.message;
+  EXPECT_NE(r.message.find("OPLOCK_BREAK"), std::string::npos) << r.message;
+}
+
+}  // namespace
+}  // namespace smb::harness
