@@ -946,15 +946,25 @@ ScenarioResult run_scenario(const Scenario& sc, const Target& target, const RunO
 std::vector<ScenarioResult> run_all(const std::vector<Scenario>& scenarios, const Target& target, const RunOptions& opts,
                                     int jobs, const std::function<void(const ScenarioResult&)>& on_result) {
   std::vector<ScenarioResult> results(scenarios.size());
-  // A scenario that advances the reference server's clock moves time for every open on that server: run concurrently,
-  // it would expire another scenario's oplock break or blocking-lock timer early. Such scenarios run after the
-  // others, one at a time; the rest run `jobs` at a time. Results keep the input order.
+  // A scenario whose control steps act on or read server-wide state cannot share the reference server with other
+  // scenarios: advancing the clock would expire another scenario's oplock break or blocking-lock timer early; a
+  // read-only volume, a fault on any path, the oplock_ack hook or clear_faults would change what another scenario's
+  // requests get; the pipe ops act on "the only open of smbconform-test"; and a server or share counter
+  // (sts0_permerrors, statistics.flushes) read before and after would count the other scenarios' requests too.
+  // Such scenarios run after the others, one at a time; the rest run `jobs` at a time. Results keep the input order.
+  auto server_wide = [](const ControlStep& c) {
+    if (c.op == "advance_clock" || c.op == "volume" || c.op == "clear_faults" || c.op.rfind("pipe_", 0) == 0) return true;
+    if (c.op == "fault")
+      return c.args.value("operation", std::string()) == "oplock_ack" || c.args.value("path", std::string()).empty();
+    if (c.op == "state") return c.expect.is_object() && (c.expect.contains("server") || c.expect.contains("share"));
+    return false;
+  };
   std::vector<std::size_t> shared_order, alone_order;
   for (std::size_t i = 0; i < scenarios.size(); ++i) {
-    bool moves_clock = false;
+    bool alone = false;
     for (const Step& st : scenarios[i].steps)
-      if (const auto* c = std::get_if<ControlStep>(&st); c && c->op == "advance_clock") moves_clock = true;
-    (moves_clock ? alone_order : shared_order).push_back(i);
+      if (const auto* c = std::get_if<ControlStep>(&st); c && server_wide(*c)) alone = true;
+    (alone ? alone_order : shared_order).push_back(i);
   }
   std::mutex mu;
   auto run_set = [&](const std::vector<std::size_t>& order, int width) {
