@@ -163,8 +163,9 @@ int main(int argc, char** argv) {
   }
   std::printf("runner throughput: `smbconform run DIR --target ref -j J` (wall includes starting the reference "
               "server; best of %d runs, %d for the full suite)\n", repeat, repeat_full);
-  std::printf("%zu scenarios have fixed-duration steps (`wait`/`expect_nothing`), %.1f s in total (those the target "
-              "does not support are skipped and cost nothing); \"no fixed waits\" excludes them\n", waiting,
+  std::printf("%zu scenarios have fixed-duration steps (`wait`/`expect_nothing`), %.1f s if waited out (on the reference "
+              "server `expect_nothing` is settled from its state, control op quiesce, and waited only when that cannot "
+              "be shown; unsupported scenarios cost nothing); \"no fixed waits\" excludes them\n", waiting,
               static_cast<double>(total_wait_ms) / 1000);
   std::printf("%-22s %3s %9s %8s %12s %11s %11s %11s %5s\n", "suite", "-j", "scenarios", "wall s", "scenarios/s",
               "runner CPU", "server CPU", "waiting", "exit");

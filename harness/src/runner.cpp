@@ -320,9 +320,9 @@ std::string Run::prologue(Conn& c) {
 }
 
 std::string Run::setup_dir() {
-  std::random_device rd;
+  thread_local std::mt19937 rng{std::random_device{}()};  // a name, not a secret: seeded once per thread
   char suffix[16];
-  std::snprintf(suffix, sizeof suffix, "%08x", static_cast<unsigned>(rd()));
+  std::snprintf(suffix, sizeof suffix, "%08x", static_cast<unsigned>(rng()));
   dir_ = "smbconform-" + sc_.id + "-" + suffix;
   vars_.set("dir", dir_);
   // The reference server's share is a local directory and its object store works on the real files, so the
@@ -872,18 +872,19 @@ void Run::run() {
     }
     sr.verdict = g.verdict;
     if (g.verdict != Verdict::pass && !g.detail.empty()) sr.message = where(info) + ": " + g.detail;
-    res_.steps.push_back(sr);
+    res_.steps.push_back(std::move(sr));
+    const std::string& msg = res_.steps.back().message;
     if (g.verdict == Verdict::ungraded || g.verdict == Verdict::unsupported) {
       res_.verdict = g.verdict;
-      res_.message = sr.message;
+      res_.message = msg;
       for (auto& [n, c] : conns_) if (c.client) c.client->close();
       cleanup_dir();
       return;
     }
-    if (g.verdict == Verdict::non_strict && first_message.empty()) first_message = sr.message;
+    if (g.verdict == Verdict::non_strict && first_message.empty()) first_message = msg;
     v = worst_step(v, g.verdict);
     if (g.verdict == Verdict::fail) {
-      first_message = sr.message;
+      first_message = msg;
       break;
     }
   }
