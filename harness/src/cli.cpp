@@ -583,24 +583,31 @@ int run_cli(const std::string& argv0, const std::vector<std::string>& args, std:
   }
   json pcaps = json::object();           // scenario id -> pcap file name
   json malformed = json::object();       // pcap file name -> deliberately malformed frame numbers
+  json truncated = json::object();       // scenario id -> received frames the capture did not keep (CaptureLog)
   std::string started = now_iso8601();
   auto t0 = std::chrono::steady_clock::now();
   auto results = run_all(scenarios, tgt, ro, jobs, [&](const ScenarioResult& r) {
     auto it = expectations.find(r.id);
     out << progress_line(r, it == expectations.end() ? nullptr : &it->second, verbose) << "\n" << std::flush;
     bool keep = pcap_mode == "all" || r.verdict == Verdict::fail || r.verdict == Verdict::ungraded;
+    if (r.capture->dropped_frames() > 0)
+      truncated[r.id] = {{"received_frames_not_kept", r.capture->dropped_frames()},
+                         {"received_bytes_not_kept", r.capture->dropped_bytes()},
+                         {"limit_bytes", CaptureLog::kMaxReceivedBytes}};
     if (!pcap_dir.empty() && keep) {
       auto records = r.capture->records();
-      if (records.empty()) return;
-      std::string name = pcap_file_name(r.id), e;
-      auto s = write_pcap(std::filesystem::path(pcap_dir) / name, records, e);
-      if (!s) {
-        err << "--pcap-dir: " << e << "\n";
-        return;
+      if (!records.empty()) {
+        std::string name = pcap_file_name(r.id), e;
+        auto s = write_pcap(std::filesystem::path(pcap_dir) / name, records, e);
+        if (!s) {
+          err << "--pcap-dir: " << e << "\n";
+        } else {
+          pcaps[r.id] = name;
+          if (!s->malformed_frames.empty()) malformed[name] = s->malformed_frames;
+        }
       }
-      pcaps[r.id] = name;
-      if (!s->malformed_frames.empty()) malformed[name] = s->malformed_frames;
     }
+    r.capture->clear();  // nothing after this reads the frames: a long suite holds one scenario's capture at a time
   });
   auto duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
   pt.server.release();
@@ -612,8 +619,10 @@ int run_cli(const std::string& argv0, const std::vector<std::string>& args, std:
   if (want_report) {
     if (!shard.empty()) rep["shard"] = shard;
     if (!tgt.profile.empty()) rep["profile"] = tgt.profile;
-    for (auto& s : rep["scenarios"])
+    for (auto& s : rep["scenarios"]) {
       if (pcaps.contains(s.value("id", ""))) s["pcap"] = pcaps[s.value("id", "")];
+      if (truncated.contains(s.value("id", ""))) s["capture_truncated"] = truncated[s.value("id", "")];
+    }
   }
   if (!pcap_dir.empty() &&
       !write_text((std::filesystem::path(pcap_dir) / "malformed.json").string(), malformed.dump(2) + "\n", "--pcap-dir", err))

@@ -32,9 +32,36 @@ struct CaptureRecord {
  */
 class CaptureLog {
  public:
+  /** Received payload bytes kept per scenario. A peer that floods (endless interim responses, garbage) must not
+   *  grow the runner without bound (issue 9, hostile server): beyond this, received frames are counted, not kept.
+   *  Sent frames are always kept (the scenario's own steps bound them). */
+  static constexpr std::uint64_t kMaxReceivedBytes = 16u << 20;
+
   void add(CaptureRecord r) {
     std::lock_guard lock(mu_);
+    if (r.direction == CaptureRecord::Direction::received) {
+      if (received_bytes_ + r.payload.size() > kMaxReceivedBytes) {
+        ++dropped_frames_;
+        dropped_bytes_ += r.payload.size();
+        return;
+      }
+      received_bytes_ += r.payload.size();
+    }
     records_.push_back(std::move(r));
+  }
+  /** Received frames (and their payload bytes) not kept because of kMaxReceivedBytes. */
+  std::uint64_t dropped_frames() const {
+    std::lock_guard lock(mu_);
+    return dropped_frames_;
+  }
+  std::uint64_t dropped_bytes() const {
+    std::lock_guard lock(mu_);
+    return dropped_bytes_;
+  }
+  /** Frees the records (the CLI, once the scenario's pcap is written or not wanted); the counters stay. */
+  void clear() {
+    std::lock_guard lock(mu_);
+    std::vector<CaptureRecord>().swap(records_);
   }
   /** Marks the last frame sent on `connection` as deliberately malformed. */
   void mark_last_sent_malformed(const std::string& connection) {
@@ -62,6 +89,7 @@ class CaptureLog {
  private:
   mutable std::mutex mu_;
   std::vector<CaptureRecord> records_;
+  std::uint64_t received_bytes_ = 0, dropped_frames_ = 0, dropped_bytes_ = 0;
 };
 
 }  // namespace smb::harness
