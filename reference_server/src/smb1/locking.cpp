@@ -244,30 +244,6 @@ Reply handle_locking(Request& r, const p::LockingAndxRequest& m) {
   return p::LockingAndxResponse{};
 }
 
-bool break_for_open(Server& s, File& file, std::uint32_t granted_access, bool overwrite, bool sharing_conflict) {
-  // MS-FSA 2.1.4.12 (OPEN): an open asking only for attribute access breaks no oplock.
-  constexpr std::uint32_t attr_only = access::FILE_READ_ATTRIBUTES | access::FILE_WRITE_ATTRIBUTES | access::SYNCHRONIZE;
-  if ((granted_access & ~attr_only) == 0) return false;
-  bool must_wait = false;
-  std::vector<Open*> holders(file.opens.begin(), file.opens.end());
-  for (Open* o : holders) {
-    if (std::find(file.opens.begin(), file.opens.end(), o) == file.opens.end()) continue;
-    if (exclusive_level(o->oplock_level)) {
-      // MS-FSA 2.1.5.1.2.1: only BATCH is broken before the share-access check.
-      if (sharing_conflict && o->oplock_level != kLevelBatch) continue;
-      if (o->oplock_state == OplockState::breaking) {
-        must_wait = true;
-        continue;
-      }
-      // MS-FSA 2.1.4.12: exclusive/batch break to level II, or to none for supersede/overwrite.
-      if (oplock_start_break(s, *o, overwrite ? kLevelNone : kLevelII)) must_wait = true;
-    } else if (o->oplock_level == kLevelII && overwrite && !sharing_conflict) {
-      oplock_start_break(s, *o, kLevelNone);  // no acknowledgment, no waiting
-    }
-  }
-  return must_wait;
-}
-
 std::uint8_t grant_smb1_oplock(Request& r, Open& open, std::uint32_t flags) {
   // MS-CIFS 3.3.5.2.7: never for directories; the requested type if nobody else has the file open; level II
   // when others have it open and level II is supported (the client announced CAP_LEVEL_II_OPLOCKS); none

@@ -116,8 +116,6 @@ std::uint64_t filetime_from_utime(std::uint32_t t);
 
 // --- locking.cpp
 Reply handle_locking(Request& r, const p::LockingAndxRequest& m);
-/** Breaks the oplocks that conflict with a new SMB1 open of `file`; true when the open must wait (MS-CIFS 3.3.4.2). */
-bool break_for_open(Server& s, File& file, std::uint32_t granted_access, bool overwrite, bool sharing_conflict);
 /** Oplock level to grant a new SMB1 open (MS-CIFS 3.3.5.2.7, MS-SMB 3.3.5.1.2), SMB2 encoding. */
 std::uint8_t grant_smb1_oplock(Request& r, Open& open, std::uint32_t nt_create_flags);
 /** Registers a deferred re-run of `r`'s message once the breaks on `file` resolve. */
