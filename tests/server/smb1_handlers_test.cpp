@@ -227,6 +227,44 @@ TEST_F(Smb1Handlers, WriteAndCloseWritesClosesAndUpdatesCounters) {
   EXPECT_EQ(d->header.status, status::STATUS_INVALID_HANDLE.value);
 }
 
+// MS-CIFS 3.3.5.10 / 3.3.5.53: RENAME and NT_RENAME (RENAME_FILE) rename by name through the typed codec; NT_RENAME's
+// own status rules: wildcards -> STATUS_OBJECT_PATH_SYNTAX_BAD, an InformationLevel other than RENAME_FILE/SET_LINK_INFO
+// -> STATUS_INVALID_SMB (SHOULD, <319>); the response carries the request's command code.
+TEST_F(Smb1Handlers, RenameAndNtRenameByName) {
+  Smb1Peer a(*server);
+  ASSERT_EQ(a.logon(), "");
+  { std::ofstream(dir.path / "r1.txt") << "x"; }
+  auto status_of = [](const std::vector<wire::Bytes>& r) {
+    EXPECT_EQ(r.size(), 1u);
+    auto d = p::decode_response(r.at(0));
+    EXPECT_TRUE(d);
+    return d ? d->header.status : 0xFFFFFFFFu;
+  };
+  p::RenameRequest rn;
+  rn.old_file_name = "\\r1.txt";
+  rn.new_file_name = "\\r2.txt";
+  auto r = a.send(Smb1Peer::header(p::Command::SMB_COM_RENAME), rn);
+  EXPECT_EQ(status_of(r), 0u);
+  EXPECT_EQ(r.at(0)[4], 0x07);  // Command of the response = SMB_COM_RENAME
+  EXPECT_FALSE(std::filesystem::exists(dir.path / "r1.txt"));
+  EXPECT_TRUE(std::filesystem::exists(dir.path / "r2.txt"));
+
+  p::NtRenameRequest nr;
+  nr.old_file_name = "\\r2.txt";
+  nr.new_file_name = "\\r3.txt";
+  r = a.send(Smb1Peer::header(p::Command::SMB_COM_NT_RENAME), nr);
+  EXPECT_EQ(status_of(r), 0u);
+  EXPECT_EQ(r.at(0)[4], 0xA5);  // 3.3.5.53: "MUST be SMB_COM_NT_RENAME (0xA5)"
+  EXPECT_TRUE(std::filesystem::exists(dir.path / "r3.txt"));
+
+  nr.old_file_name = "\\r*.txt";
+  EXPECT_EQ(status_of(a.send(Smb1Peer::header(p::Command::SMB_COM_NT_RENAME), nr)), status::STATUS_OBJECT_PATH_SYNTAX_BAD.value);
+  nr.old_file_name = "\\r3.txt";
+  nr.information_level = p::SMB_NT_RENAME_MOVE_FILE;
+  EXPECT_EQ(status_of(a.send(Smb1Peer::header(p::Command::SMB_COM_NT_RENAME), nr)), status::STATUS_INVALID_SMB.value);
+  EXPECT_TRUE(std::filesystem::exists(dir.path / "r3.txt"));
+}
+
 TEST_F(Smb1Handlers, WriteAndCloseWithoutWriteAccessCountsPermError) {
   dir.write_file("ro.txt", "x");
   Smb1Peer a(*server);

@@ -1,4 +1,4 @@
-// Codecs of the small SMB1 messages (CLOSE, FLUSH, DELETE, DELETE_DIRECTORY, ECHO, LOGOFF_ANDX,
+// Codecs of the small SMB1 messages (CLOSE, FLUSH, DELETE, DELETE_DIRECTORY, RENAME, NT_RENAME, ECHO, LOGOFF_ANDX,
 // TREE_DISCONNECT, error response). Word offsets relative to Words, in hex.
 #include "smbproto/smb1/simple.hpp"
 
@@ -119,6 +119,78 @@ Result<void> decode(wire::Reader& r, DeleteDirectoryRequest& out, const Context&
 }
 void encode(wire::Writer& w, const DeleteDirectoryResponse& m, const Context&) { words_only(w, m.word_count, [] {}); }
 Result<void> decode(wire::Reader& r, DeleteDirectoryResponse& out, const Context&) {
+  return read_words_only(r, 0, out.word_count, [] {});
+}
+
+// MS-CIFS 2.2.4.8 RENAME and 2.2.4.66 NT_RENAME: Bytes = BufferFormat1 0x04 + OldFileName + BufferFormat2 0x04 +
+// NewFileName (each SMB_STRING 2-aligned from the header start when Unicode).
+namespace {
+void write_two_names(wire::Writer& w, std::uint8_t bf1, const std::string& old_name, std::uint8_t bf2,
+                     const std::string& new_name, const Context& c) {
+  auto bc = detail::begin_bytes(w);
+  w.u8(bf1);
+  detail::write_string(w, old_name, c.unicode);
+  w.u8(bf2);
+  detail::write_string(w, new_name, c.unicode);
+  detail::patch_byte_count(w, bc);
+}
+Result<void> read_two_names(wire::Reader& r, const detail::Block& b, std::uint8_t& bf1, std::string& old_name,
+                            std::uint8_t& bf2, std::string& new_name, const Context& c) {
+  auto br = detail::bytes_reader(r, b);
+  if (br.remaining() < 1) return errc::bad_byte_count;
+  bf1 = br.u8();
+  if (bf1 != 0x04) return errc::bad_value;  // "MUST be 0x04"
+  auto o = detail::read_string(br, c.unicode);
+  if (!o) return o.error();
+  if (br.remaining() < 1) return errc::bad_byte_count;
+  bf2 = br.u8();
+  if (bf2 != 0x04) return errc::bad_value;  // "MUST be 0x04"
+  auto n = detail::read_string(br, c.unicode);
+  if (!n) return n.error();
+  old_name = *o;
+  new_name = *n;
+  detail::end_block(r, b);
+  return {};
+}
+}  // namespace
+
+void encode(wire::Writer& w, const RenameRequest& m, const Context& c) {
+  auto words = detail::begin_words(w, m.word_count);
+  w.u16(m.search_attributes);  // 0x00 SearchAttributes
+  detail::finish_words(w, words, 2 * std::size_t{m.word_count});
+  write_two_names(w, m.buffer_format1, m.old_file_name, m.buffer_format2, m.new_file_name, c);
+}
+Result<void> decode(wire::Reader& r, RenameRequest& out, const Context& c) {
+  auto b = detail::begin_block(r, {0x01});
+  if (!b) return b.error();
+  out.word_count = b->word_count;
+  out.search_attributes = r.u16();
+  return read_two_names(r, *b, out.buffer_format1, out.old_file_name, out.buffer_format2, out.new_file_name, c);
+}
+void encode(wire::Writer& w, const RenameResponse& m, const Context&) { words_only(w, m.word_count, [] {}); }
+Result<void> decode(wire::Reader& r, RenameResponse& out, const Context&) {
+  return read_words_only(r, 0, out.word_count, [] {});
+}
+
+void encode(wire::Writer& w, const NtRenameRequest& m, const Context& c) {
+  auto words = detail::begin_words(w, m.word_count);
+  w.u16(m.search_attributes);  // 0x00 SearchAttributes
+  w.u16(m.information_level);  // 0x02 InformationLevel
+  w.u32(m.reserved);           // 0x04 Reserved
+  detail::finish_words(w, words, 2 * std::size_t{m.word_count});
+  write_two_names(w, m.buffer_format1, m.old_file_name, m.buffer_format2, m.new_file_name, c);
+}
+Result<void> decode(wire::Reader& r, NtRenameRequest& out, const Context& c) {
+  auto b = detail::begin_block(r, {0x04});
+  if (!b) return b.error();
+  out.word_count = b->word_count;
+  out.search_attributes = r.u16();
+  out.information_level = r.u16();
+  out.reserved = r.u32();
+  return read_two_names(r, *b, out.buffer_format1, out.old_file_name, out.buffer_format2, out.new_file_name, c);
+}
+void encode(wire::Writer& w, const NtRenameResponse& m, const Context&) { words_only(w, m.word_count, [] {}); }
+Result<void> decode(wire::Reader& r, NtRenameResponse& out, const Context&) {
   return read_words_only(r, 0, out.word_count, [] {});
 }
 

@@ -127,6 +127,8 @@ Reply dispatch(Request& r, const p::RequestBody& body) {
         else if constexpr (std::is_same_v<T, p::Transaction2Request>) return handle_trans2(r, m);
         else if constexpr (std::is_same_v<T, p::DeleteRequest>) return handle_delete(r, m);
         else if constexpr (std::is_same_v<T, p::DeleteDirectoryRequest>) return handle_delete_directory(r, m);
+        else if constexpr (std::is_same_v<T, p::RenameRequest>) return handle_rename(r, m);
+        else if constexpr (std::is_same_v<T, p::NtRenameRequest>) return handle_nt_rename(r, m);
         else return status::STATUS_NOT_IMPLEMENTED;  // monostate: never produced by the decoder
       },
       body);

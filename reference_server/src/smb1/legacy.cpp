@@ -1,5 +1,5 @@
 // Deprecated SMB1 commands that real clients (Samba's libcli in smbtorture) still send and the codec does not model:
-// OPEN_ANDX, SETATTR, RENAME, NT_RENAME, WRITE, WRITE_AND_UNLOCK, PROCESS_EXIT and the NT_TRANSACT_IOCTL subset. Decoded by MS-CIFS offsets
+// OPEN_ANDX, SETATTR, WRITE, WRITE_AND_UNLOCK, PROCESS_EXIT and the NT_TRANSACT_IOCTL subset. Decoded by MS-CIFS offsets
 // (noted beside each read) and mapped onto the same handlers and data model as NT_CREATE_ANDX / WRITE_ANDX.
 #include <algorithm>
 
@@ -21,9 +21,6 @@ constexpr std::uint8_t SMB_COM_LOCK_AND_READ = 0x13;
 constexpr std::uint8_t SMB_COM_WRITE_AND_UNLOCK = 0x14;
 constexpr std::uint8_t SMB_COM_OPEN_ANDX = 0x2D;
 constexpr std::uint8_t SMB_COM_SETATTR = 0x09;
-constexpr std::uint8_t SMB_COM_RENAME = 0x07;
-constexpr std::uint8_t SMB_COM_NT_RENAME = 0xA5;
-constexpr std::uint16_t SMB_NT_RENAME_RENAME_FILE = 0x0104;  // MS-CIFS 2.2.4.66.1 InformationLevel
 constexpr std::uint8_t SMB_COM_NT_TRANSACT = 0xA0;
 constexpr std::uint16_t NT_TRANSACT_IOCTL = 0x0002;
 constexpr std::uint32_t FSCTL_SET_SPARSE = 0x000900C4;
@@ -319,66 +316,43 @@ void setattr(Server& s, Connection& c, const p::Header& h, wire::ByteView m, std
   send_words(s, c, h, seq, status::STATUS_SUCCESS, {});
 }
 
-/** End (one past the terminator) of the SMB_STRING at `at`; `end` if it is not terminated. */
-std::size_t string_end(wire::ByteView m, std::size_t at, std::size_t end, bool unicode) {
-  if (unicode) {
-    if (at % 2) ++at;
-    while (at + 1 < end && (m[at] || m[at + 1])) at += 2;
-    return std::min(at + 2, end);
-  }
-  while (at < end && m[at]) ++at;
-  return std::min(at + 1, end);
-}
+}  // namespace
 
 /**
- * SMB_COM_RENAME (MS-CIFS 2.2.4.8, processing 3.3.5.10) and SMB_COM_NT_RENAME (2.2.4.66, InformationLevel
- * SMB_NT_RENAME_RENAME_FILE only): rename by name. The source is opened first (MS-FSA 2.1.5.1) for DELETE with
- * ShareAccess READ|WRITE, the open Samba's rename_internals makes: a BATCH holder is broken to LEVEL_II before the
- * share check, and a holder with any data or DELETE access then fails the rename with STATUS_SHARING_VIOLATION
- * (MS-CIFS 3.3.5.10; smbtorture raw.oplock exclusive6, batch17, batch18, batch26). The rename itself is the
- * shared core of SMB2 SET_INFO (rename.hpp: destination sharing, BATCH break, open-target check, Open.Path).
- * Wildcards in the source (3.3.5.10 allows them) are not implemented.
+ * The rename by name shared by SMB_COM_RENAME (MS-CIFS 2.2.4.8, processing 3.3.5.10) and SMB_COM_NT_RENAME with
+ * SMB_NT_RENAME_RENAME_FILE (2.2.4.66, 3.3.5.53: "treated as if it is an SMB_COM_RENAME Request"). The source is
+ * opened first (MS-FSA 2.1.5.1) for DELETE with ShareAccess READ|WRITE, the open Samba's rename_internals makes: a
+ * BATCH holder is broken to LEVEL_II before the share check, and a holder with any data or DELETE access then fails
+ * the rename with STATUS_SHARING_VIOLATION (MS-CIFS 3.3.5.10; smbtorture raw.oplock exclusive6, batch17, batch18,
+ * batch26). The rename itself is the shared core of SMB2 SET_INFO (rename.hpp: destination sharing, BATCH break,
+ * open-target check, Open.Path). Wildcards in the source (3.3.5.10 allows them for SMB_COM_RENAME) are not
+ * implemented.
  */
-void rename_by_name(Server& s, Connection& c, const p::Header& h, wire::ByteView m, std::uint32_t seq, bool nt) {
-  std::uint8_t words = nt ? 4 : 1;
-  if (!block_ok(m, words)) return send_words(s, c, h, seq, status::STATUS_INVALID_SMB, {});
-  Session* sess = nullptr;
-  TreeConnect* tree = nullptr;
-  if (NtStatus st = check_ids(c, h, sess, tree); st.value != 0) return send_words(s, c, h, seq, st, {});
-  if (!tree->share || !tree->share->store) return send_words(s, c, h, seq, status::STATUS_ACCESS_DENIED, {});
-  if (nt && u16(m, 35) != SMB_NT_RENAME_RENAME_FILE)  // hard links / MOVE_FILE: not implemented
-    return send_words(s, c, h, seq, NtStatus{0xC00000BB}, {});  // STATUS_NOT_SUPPORTED
-  bool unicode = h.flags2 & p::SMB_FLAGS2_UNICODE;
-  std::size_t bc_at = 33 + 2 * std::size_t{words}, at = bc_at + 2, end = at + u16(m, bc_at);
-  if (at >= end || m[at] != 0x04) return send_words(s, c, h, seq, status::STATUS_INVALID_SMB, {});
-  auto old_name = read_string(m, at + 1, end, unicode);
-  std::size_t at2 = string_end(m, at + 1, end, unicode);
-  if (!old_name || at2 >= end || m[at2] != 0x04) return send_words(s, c, h, seq, status::STATUS_INVALID_SMB, {});
-  auto new_name = read_string(m, at2 + 1, end, unicode);
-  if (!new_name) return send_words(s, c, h, seq, status::STATUS_OBJECT_NAME_INVALID, {});
-  if (old_name->find_first_of("*?<>\"") != std::string::npos) return send_words(s, c, h, seq, status::STATUS_NOT_IMPLEMENTED, {});
-  auto src = smb1_path(*old_name);
-  if (!src) return send_words(s, c, h, seq, src.status(), {});
-  auto dst = smb1_path(*new_name);
-  if (!dst) return send_words(s, c, h, seq, dst.status(), {});
-  Share& share = *tree->share;
-  Request r{s, c, *c.smb1, h, wire::Bytes(m.begin(), m.end()), seq};
-  r.session = sess;
-  r.tree = tree;
+static Reply rename_by_name(Request& r, const std::string& old_name, const std::string& new_name) {
+  Server& s = r.server;
+  if (!r.tree->share || !r.tree->share->store) return status::STATUS_ACCESS_DENIED;
+  if (old_name.find_first_of("*?<>\"") != std::string::npos) return status::STATUS_NOT_IMPLEMENTED;
+  auto src = smb1_path(old_name);
+  if (!src) return src.status();
+  auto dst = smb1_path(new_name);
+  if (!dst) return dst.status();
+  Share& share = *r.tree->share;
   if (File* f = file_open_by_path(s, &share, *src)) {
-    if (f->delete_pending) return send_words(s, c, h, seq, status::STATUS_DELETE_PENDING, {});
+    if (f->delete_pending) return status::STATUS_DELETE_PENDING;
     bool conflict = false;
     for (Open* o : f->opens) conflict = conflict || share_access_conflict(*o, a::DELETE, 0x1 | 0x2);
     if (oplock_break_holders_for_open(s, *f, a::DELETE, 1 /* FILE_OPEN */, conflict)) {
-      wait_for_break(r, *f);  // MS-CIFS 3.3.5.10: blocks until the break is acknowledged or times out
-      return;
+      // MS-CIFS 3.3.5.10: blocks until the break is acknowledged or times out.
+      if (!r.first_in_chain) return status::STATUS_SHARING_VIOLATION;
+      wait_for_break(r, *f);
+      return Reply::later();
     }
-    if (conflict) return send_words(s, c, h, seq, status::STATUS_SHARING_VIOLATION, {});
+    if (conflict) return status::STATUS_SHARING_VIOLATION;
   }
   auto opened = share.store->open(*src, Disposition::open, ObjectKind::any, false, 0);
-  if (!opened) return send_words(s, c, h, seq, opened.status(), {});
+  if (!opened) return opened.status();
   auto st = share.store->stat(*opened->handle);
-  if (!st) return send_words(s, c, h, seq, st.status(), {});
+  if (!st) return st.status();
   RenameArgs args;
   args.share = &share;
   args.handle = opened->handle.get();
@@ -388,24 +362,38 @@ void rename_by_name(Server& s, Connection& c, const p::Header& h, wire::ByteView
   args.is_directory = st->is_directory;
   RenameResult rr = rename_object(s, args);
   if (rr.must_wait) {
-    if (auto it = s.files.find(rr.wait_file); it != s.files.end()) {
+    if (auto it = s.files.find(rr.wait_file); it != s.files.end() && r.first_in_chain) {
       wait_for_break(r, *it->second);
-      return;
+      return Reply::later();
     }
     rr = rename_object(s, args);  // the holder is gone already
-    if (rr.must_wait) return send_words(s, c, h, seq, status::STATUS_SHARING_VIOLATION, {});
+    if (rr.must_wait) return status::STATUS_SHARING_VIOLATION;
   }
-  send_words(s, c, h, seq, rr.status, {});
+  return rr.status;
 }
 
-}  // namespace
+Reply handle_rename(Request& r, const p::RenameRequest& m) {
+  Reply rep = rename_by_name(r, m.old_file_name, m.new_file_name);
+  if (!rep.deferred && !rep.no_response && rep.status.is_success()) return p::RenameResponse{};
+  return rep;
+}
+
+Reply handle_nt_rename(Request& r, const p::NtRenameRequest& m) {
+  // MS-CIFS 3.3.5.53: wildcards in OldFileName -> STATUS_OBJECT_PATH_SYNTAX_BAD; an InformationLevel other than
+  // RENAME_FILE and SET_LINK_INFO SHOULD fail with STATUS_INVALID_SMB (<319>). Hard links (SET_LINK_INFO) are not
+  // implemented here: STATUS_NOT_SUPPORTED.
+  if (m.old_file_name.find_first_of("*?<>\"") != std::string::npos) return status::STATUS_OBJECT_PATH_SYNTAX_BAD;
+  if (m.information_level == p::SMB_NT_RENAME_SET_LINK_INFO) return status::STATUS_NOT_SUPPORTED;
+  if (m.information_level != p::SMB_NT_RENAME_RENAME_FILE) return status::STATUS_INVALID_SMB;
+  Reply rep = rename_by_name(r, m.old_file_name, m.new_file_name);
+  if (!rep.deferred && !rep.no_response && rep.status.is_success()) return p::NtRenameResponse{};
+  return rep;
+}
 
 bool handle_legacy_file(Server& s, Connection& c, const p::Header& h, wire::ByteView msg, std::uint32_t seq) {
   switch (h.command) {
     case SMB_COM_OPEN_ANDX: open_andx(s, c, h, msg, seq); return true;
     case SMB_COM_SETATTR: setattr(s, c, h, msg, seq); return true;
-    case SMB_COM_RENAME: rename_by_name(s, c, h, msg, seq, false); return true;
-    case SMB_COM_NT_RENAME: rename_by_name(s, c, h, msg, seq, true); return true;
     case SMB_COM_WRITE: write_legacy(s, c, h, msg, seq, false); return true;
     case SMB_COM_LOCK_BYTE_RANGE: byte_range(s, c, h, msg, seq, true); return true;
     case SMB_COM_UNLOCK_BYTE_RANGE: byte_range(s, c, h, msg, seq, false); return true;

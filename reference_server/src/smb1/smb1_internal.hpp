@@ -114,6 +114,11 @@ Outcome<std::string> smb1_path(const std::string& name);
 /** FILETIME <-> UTIME (seconds since 1970, MS-CIFS 2.2.1.4.3). */
 std::uint64_t filetime_from_utime(std::uint32_t t);
 
+// --- legacy.cpp (typed)
+/** SMB_COM_RENAME / SMB_COM_NT_RENAME (MS-CIFS 3.3.5.10, 3.3.5.53). */
+Reply handle_rename(Request& r, const p::RenameRequest& m);
+Reply handle_nt_rename(Request& r, const p::NtRenameRequest& m);
+
 // --- locking.cpp
 Reply handle_locking(Request& r, const p::LockingAndxRequest& m);
 /** Oplock level to grant a new SMB1 open (MS-CIFS 3.3.5.2.7, MS-SMB 3.3.5.1.2), SMB2 encoding. */

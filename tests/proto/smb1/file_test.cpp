@@ -207,6 +207,32 @@ TEST(Smb1Simple, Goldens) {
   ASSERT_THAT(rd, Succeeds());
   EXPECT_EQ(rd->directory_name, "dd");
   EXPECT_EQ(encode_block(*rd, kUni), rmdir);
+  // 2.2.4.8.1: SearchAttributes 0x0016, ByteCount, BufferFormat1 at 0x25, OldFileName at 0x26 (even: no pad),
+  // BufferFormat2 at 0x2A, then one pad byte so that NewFileName starts at the even offset 0x2C (2.2.1.1).
+  Bytes ren = concat({bytes({0x01}), le16(0x0016), le16(1 + 4 + 1 + 1 + 4), bytes({0x04}), uni("a"), bytes({0x04, 0x00}),
+                      uni("b")});
+  auto rn = decode_block<RenameRequest>(ren, kUni);
+  ASSERT_THAT(rn, Succeeds());
+  EXPECT_EQ(rn->search_attributes, 0x0016);
+  EXPECT_EQ(rn->old_file_name, "a");
+  EXPECT_EQ(rn->new_file_name, "b");
+  EXPECT_EQ(encode_block(*rn, kUni), ren);
+  // 2.2.4.66.1: WordCount 4 (SearchAttributes, InformationLevel 0x0104, Reserved), ByteCount at 0x29, BufferFormat1 at
+  // 0x2B, OldFileName at 0x2C, BufferFormat2 at 0x30, pad, NewFileName at 0x32.
+  Bytes nren = concat({bytes({0x04}), le16(0x0006), le16(0x0104), le32(0), le16(1 + 4 + 1 + 1 + 4), bytes({0x04}),
+                       uni("a"), bytes({0x04, 0x00}), uni("b")});
+  auto nr = decode_block<NtRenameRequest>(nren, kUni);
+  ASSERT_THAT(nr, Succeeds());
+  EXPECT_EQ(nr->information_level, SMB_NT_RENAME_RENAME_FILE);
+  EXPECT_EQ(nr->old_file_name, "a");
+  EXPECT_EQ(nr->new_file_name, "b");
+  EXPECT_EQ(encode_block(*nr, kUni), nren);
+  // OEM names: no alignment.
+  Bytes oem = concat({bytes({0x01}), le16(0), le16(1 + 2 + 1 + 2), bytes({0x04, 'a', 0x00, 0x04, 'b', 0x00})});
+  auto ro = decode_block<RenameRequest>(oem, Context{false});
+  ASSERT_THAT(ro, Succeeds());
+  EXPECT_EQ(ro->new_file_name, "b");
+  EXPECT_EQ(encode_block(*ro, Context{false}), oem);
   Bytes echo = concat({bytes({0x01}), le16(2), le16(3), bytes({'p', 'n', 'g'})});  // 2.2.4.39.1
   auto e = decode_block<EchoRequest>(echo);
   ASSERT_THAT(e, Succeeds());
@@ -236,6 +262,13 @@ TEST(Smb1Simple, Rejections) {
               FailsWith(errc::bad_value));
   EXPECT_THAT(decode_block<DeleteRequest>(concat({bytes({0x01}), le16(0), le16(0)}), kUni),
               FailsWith(errc::bad_byte_count));
+  // RENAME: BufferFormat2 MUST be 0x04 too (2.2.4.8.1), and both names must be there; NT_RENAME has WordCount 4.
+  EXPECT_THAT(decode_block<RenameRequest>(concat({bytes({0x01}), le16(0), le16(1 + 4 + 1 + 1 + 4), bytes({0x04}), uni("a"),
+                                                  bytes({0x02, 0x00}), uni("b")}), kUni),
+              FailsWith(errc::bad_value));
+  EXPECT_THAT(decode_block<RenameRequest>(concat({bytes({0x01}), le16(0), le16(1 + 4), bytes({0x04}), uni("a")}), kUni),
+              FailsWith(errc::bad_byte_count));
+  EXPECT_THAT(decode_block<NtRenameRequest>(concat({bytes({0x01}), le16(0), le16(0)}), kUni), FailsWith(errc::bad_word_count));
   EXPECT_THAT(decode_block<EchoRequest>(concat({bytes({0x01}), le16(1), le16(5), bytes({1, 2})})),
               FailsWith(errc::bad_byte_count));
   EXPECT_THAT(decode_block<Smb1ErrorResponse>(concat({bytes({0x00}), le16(1), bytes({0})})),

@@ -20,6 +20,7 @@
   X(SMB_COM_CLOSE, 0x04, CloseRequest, CloseResponse)                                              \
   X(SMB_COM_FLUSH, 0x05, FlushRequest, FlushResponse)                                              \
   X(SMB_COM_DELETE, 0x06, DeleteRequest, DeleteResponse)                                           \
+  X(SMB_COM_RENAME, 0x07, RenameRequest, RenameResponse)                                           \
   X(SMB_COM_LOCKING_ANDX, 0x24, LockingAndxRequest, LockingAndxResponse)                           \
   X(SMB_COM_ECHO, 0x2B, EchoRequest, EchoResponse)                                                 \
   X(SMB_COM_WRITE_AND_CLOSE, 0x2C, WriteAndCloseRequest, WriteAndCloseResponse)                    \
@@ -31,4 +32,5 @@
   X(SMB_COM_SESSION_SETUP_ANDX, 0x73, SessionSetupAndxRequest, SessionSetupAndxResponse)           \
   X(SMB_COM_LOGOFF_ANDX, 0x74, LogoffAndxRequest, LogoffAndxResponse)                              \
   X(SMB_COM_TREE_CONNECT_ANDX, 0x75, TreeConnectAndxRequest, TreeConnectAndxResponse)              \
-  X(SMB_COM_NT_CREATE_ANDX, 0xA2, NtCreateAndxRequest, NtCreateAndxResponse)
+  X(SMB_COM_NT_CREATE_ANDX, 0xA2, NtCreateAndxRequest, NtCreateAndxResponse)                      \
+  X(SMB_COM_NT_RENAME, 0xA5, NtRenameRequest, NtRenameResponse)

@@ -65,6 +65,52 @@ struct DeleteDirectoryResponse {
   bool operator==(const DeleteDirectoryResponse&) const = default;
 };
 
+/**
+ * MS-CIFS 2.2.4.8.1 SMB_COM_RENAME Request: WordCount 0x01 (SearchAttributes); Bytes: BufferFormat1 0x04, OldFileName,
+ * BufferFormat2 0x04, NewFileName (SMB_STRINGs; a Unicode name is 2-aligned from the header start, MS-CIFS 2.2.1.1,
+ * so a pad byte may follow BufferFormat2).
+ */
+struct RenameRequest {
+  std::uint8_t word_count = 0x01;
+  std::uint16_t search_attributes = 0;  ///< names::smb_file_attributes
+  std::uint8_t buffer_format1 = 0x04;   ///< MUST be 0x04
+  std::string old_file_name;
+  std::uint8_t buffer_format2 = 0x04;   ///< MUST be 0x04
+  std::string new_file_name;
+  bool operator==(const RenameRequest&) const = default;
+};
+/** MS-CIFS 2.2.4.8.2: WordCount 0, ByteCount 0. */
+struct RenameResponse {
+  std::uint8_t word_count = 0;
+  bool operator==(const RenameResponse&) const = default;
+};
+
+/** MS-CIFS 2.2.4.66.1 InformationLevel values. */
+inline constexpr std::uint16_t SMB_NT_RENAME_SET_LINK_INFO = 0x0103;
+inline constexpr std::uint16_t SMB_NT_RENAME_RENAME_FILE = 0x0104;
+inline constexpr std::uint16_t SMB_NT_RENAME_MOVE_FILE = 0x0105;
+
+/**
+ * MS-CIFS 2.2.4.66.1 SMB_COM_NT_RENAME Request: WordCount 0x04 (SearchAttributes, InformationLevel, Reserved ULONG);
+ * Bytes as SMB_COM_RENAME.
+ */
+struct NtRenameRequest {
+  std::uint8_t word_count = 0x04;
+  std::uint16_t search_attributes = 0;                          ///< names::smb_file_attributes
+  std::uint16_t information_level = SMB_NT_RENAME_RENAME_FILE;  ///< 0x0103 link, 0x0104 rename, 0x0105 move
+  std::uint32_t reserved = 0;                                   ///< "SHOULD be set to 0x00000000"
+  std::uint8_t buffer_format1 = 0x04;                           ///< MUST be 0x04
+  std::string old_file_name;
+  std::uint8_t buffer_format2 = 0x04;                           ///< MUST be 0x04
+  std::string new_file_name;
+  bool operator==(const NtRenameRequest&) const = default;
+};
+/** MS-CIFS 2.2.4.66.2: WordCount 0, ByteCount 0. */
+struct NtRenameResponse {
+  std::uint8_t word_count = 0;
+  bool operator==(const NtRenameResponse&) const = default;
+};
+
 /** MS-CIFS 2.2.4.39.1 SMB_COM_ECHO Request: WordCount 0x01 (EchoCount); Bytes: Data. */
 struct EchoRequest {
   std::uint8_t word_count = 0x01;
@@ -128,6 +174,8 @@ SMB1_WORD_COUNT_ONLY_FIELDS(CloseResponse)
 SMB1_WORD_COUNT_ONLY_FIELDS(FlushResponse)
 SMB1_WORD_COUNT_ONLY_FIELDS(DeleteResponse)
 SMB1_WORD_COUNT_ONLY_FIELDS(DeleteDirectoryResponse)
+SMB1_WORD_COUNT_ONLY_FIELDS(RenameResponse)
+SMB1_WORD_COUNT_ONLY_FIELDS(NtRenameResponse)
 SMB1_WORD_COUNT_ONLY_FIELDS(TreeDisconnectRequest)
 SMB1_WORD_COUNT_ONLY_FIELDS(TreeDisconnectResponse)
 SMB1_WORD_COUNT_ONLY_FIELDS(Smb1ErrorResponse)
@@ -162,6 +210,28 @@ constexpr void for_each_field(M&& m, V&& v) {
   v(field("directory_name"), m.directory_name);
 }
 template <class M, class V>
+  requires std::same_as<std::remove_cvref_t<M>, RenameRequest>
+constexpr void for_each_field(M&& m, V&& v) {
+  v(field("word_count"), m.word_count);
+  v(field("search_attributes", &names::smb_file_attributes), m.search_attributes);
+  v(field("buffer_format1"), m.buffer_format1);
+  v(field("old_file_name"), m.old_file_name);
+  v(field("buffer_format2"), m.buffer_format2);
+  v(field("new_file_name"), m.new_file_name);
+}
+template <class M, class V>
+  requires std::same_as<std::remove_cvref_t<M>, NtRenameRequest>
+constexpr void for_each_field(M&& m, V&& v) {
+  v(field("word_count"), m.word_count);
+  v(field("search_attributes", &names::smb_file_attributes), m.search_attributes);
+  v(field("information_level"), m.information_level);
+  v(field("reserved"), m.reserved);
+  v(field("buffer_format1"), m.buffer_format1);
+  v(field("old_file_name"), m.old_file_name);
+  v(field("buffer_format2"), m.buffer_format2);
+  v(field("new_file_name"), m.new_file_name);
+}
+template <class M, class V>
   requires std::same_as<std::remove_cvref_t<M>, EchoRequest>
 constexpr void for_each_field(M&& m, V&& v) {
   v(field("word_count"), m.word_count);
@@ -194,6 +264,10 @@ void encode(wire::Writer& w, const DeleteRequest& m, const Context& c = {});
 void encode(wire::Writer& w, const DeleteResponse& m, const Context& c = {});
 void encode(wire::Writer& w, const DeleteDirectoryRequest& m, const Context& c = {});
 void encode(wire::Writer& w, const DeleteDirectoryResponse& m, const Context& c = {});
+void encode(wire::Writer& w, const RenameRequest& m, const Context& c = {});
+void encode(wire::Writer& w, const RenameResponse& m, const Context& c = {});
+void encode(wire::Writer& w, const NtRenameRequest& m, const Context& c = {});
+void encode(wire::Writer& w, const NtRenameResponse& m, const Context& c = {});
 void encode(wire::Writer& w, const EchoRequest& m, const Context& c = {});
 void encode(wire::Writer& w, const EchoResponse& m, const Context& c = {});
 void encode(wire::Writer& w, const LogoffAndxRequest& m, const Context& c = {});
@@ -206,8 +280,8 @@ void encode(wire::Writer& w, const Smb1ErrorResponse& m, const Context& c = {});
  * Decoders read the block at the reader's position and leave the reader after it.
  * Errors (all): errc::truncated (WordCount, Words or ByteCount missing), errc::bad_word_count
  * (WordCount other than the section's constant), errc::bad_byte_count (ByteCount past the
- * message, or nonzero where the section says "MUST be 0x0000"). DELETE/DELETE_DIRECTORY add
- * errc::bad_value (BufferFormat not 0x04), errc::bad_byte_count (no BufferFormat), errc::bad_string.
+ * message, or nonzero where the section says "MUST be 0x0000"). DELETE/DELETE_DIRECTORY/RENAME/NT_RENAME add
+ * errc::bad_value (a BufferFormat not 0x04), errc::bad_byte_count (a BufferFormat missing), errc::bad_string.
  */
 Result<void> decode(wire::Reader& r, CloseRequest& out, const Context& c = {});
 Result<void> decode(wire::Reader& r, CloseResponse& out, const Context& c = {});
@@ -217,6 +291,10 @@ Result<void> decode(wire::Reader& r, DeleteRequest& out, const Context& c = {});
 Result<void> decode(wire::Reader& r, DeleteResponse& out, const Context& c = {});
 Result<void> decode(wire::Reader& r, DeleteDirectoryRequest& out, const Context& c = {});
 Result<void> decode(wire::Reader& r, DeleteDirectoryResponse& out, const Context& c = {});
+Result<void> decode(wire::Reader& r, RenameRequest& out, const Context& c = {});
+Result<void> decode(wire::Reader& r, RenameResponse& out, const Context& c = {});
+Result<void> decode(wire::Reader& r, NtRenameRequest& out, const Context& c = {});
+Result<void> decode(wire::Reader& r, NtRenameResponse& out, const Context& c = {});
 Result<void> decode(wire::Reader& r, EchoRequest& out, const Context& c = {});
 Result<void> decode(wire::Reader& r, EchoResponse& out, const Context& c = {});
 Result<void> decode(wire::Reader& r, LogoffAndxRequest& out, const Context& c = {});
