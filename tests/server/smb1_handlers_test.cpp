@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "server_fixture.hpp"
+#include "smb1_peer.hpp"
 #include "smbproto/framing.hpp"
 #include "smbproto/security/gss.hpp"
 #include "smbproto/smb1/messages.hpp"
@@ -19,105 +20,6 @@ namespace smb::server::test {
 namespace {
 
 namespace p = proto::smb1;
-
-/** One SMB1 client connection into an in-process server. */
-class Smb1Peer {
- public:
-  Smb1Peer(Server& s) : server_(s) {
-    transport_ = std::make_shared<FakeTransport>();
-    conn_ = &add_connection(s, transport_);
-  }
-  Connection& connection() { return *conn_; }
-  bool closed() const { return transport_->closed || conn_->closed; }
-
-  /** Sends one request; returns the SMB1 messages the server sent in reaction (responses and breaks). */
-  std::vector<wire::Bytes> send(p::Header h, p::RequestBody body) {
-    h.uid = h.uid ? h.uid : uid;
-    h.tid = h.tid ? h.tid : tid;
-    return send_raw(p::encode_message(h, std::vector<p::RequestBody>{std::move(body)}));
-  }
-  std::vector<wire::Bytes> send_raw(const wire::Bytes& msg) {
-    wire::Bytes framed{0, static_cast<std::uint8_t>(msg.size() >> 16), static_cast<std::uint8_t>(msg.size() >> 8),
-                       static_cast<std::uint8_t>(msg.size())};
-    framed.insert(framed.end(), msg.begin(), msg.end());
-    std::size_t before = transport_->frames.size();
-    receive(server_, *conn_, framed);
-    return since(before);
-  }
-  /** Frames sent since index `before` (transport prefix removed). */
-  std::vector<wire::Bytes> since(std::size_t before) {
-    std::vector<wire::Bytes> out;
-    for (std::size_t i = before; i < transport_->frames.size(); ++i)
-      out.emplace_back(transport_->frames[i].begin() + 4, transport_->frames[i].end());
-    return out;
-  }
-  std::size_t sent_count() const { return transport_->frames.size(); }
-
-  /** A request header with NT_STATUS (MS-CIFS 2.2.3.1). */
-  static p::Header header(p::Command c, std::uint16_t mid = 1) {
-    p::Header h;
-    h.command = static_cast<std::uint8_t>(c);
-    h.flags2 = p::SMB_FLAGS2_UNICODE | p::SMB_FLAGS2_NT_STATUS | p::SMB_FLAGS2_EXTENDED_SECURITY;
-    h.pid_low = 0x0101;
-    h.mid = mid;
-    return h;
-  }
-  /** NEGOTIATE, SESSION_SETUP_ANDX and TREE_CONNECT_ANDX; ASSERT-style failures through the returned string. */
-  std::string logon(const std::string& user = "alice", const std::string& password = "pass") {
-    p::NegotiateRequest n;
-    n.dialects = {"PC NETWORK PROGRAM 1.0", "NT LM 0.12"};
-    auto r = send(header(p::Command::SMB_COM_NEGOTIATE), n);
-    if (r.size() != 1) return "no NEGOTIATE response";
-    security::Initiator init(security::Credentials{user, password, "", "T"});
-    wire::Bytes token = init.initial_token();
-    for (int leg = 0; leg < 3; ++leg) {
-      p::SessionSetupAndxRequest ss;
-      ss.capabilities = p::CAP_UNICODE | p::CAP_STATUS32 | p::CAP_LEVEL_II_OPLOCKS | p::CAP_EXTENDED_SECURITY;
-      ss.security_blob = token;
-      auto rr = send(header(p::Command::SMB_COM_SESSION_SETUP_ANDX, static_cast<std::uint16_t>(2 + leg)), ss);
-      if (rr.size() != 1) return "no SESSION_SETUP_ANDX response";
-      auto d = p::decode_response(rr[0]);
-      if (!d) return "undecodable SESSION_SETUP_ANDX response";
-      uid = d->header.uid;
-      if (d->header.status == 0) break;
-      auto next = init.step(std::get<p::SessionSetupAndxResponse>(d->bodies.front()).security_blob);
-      if (!next) return "initiator failed";
-      token = *next;
-    }
-    p::TreeConnectAndxRequest tc;
-    tc.path = "\\\\srv\\share";
-    tc.password = {0};
-    auto t = send(header(p::Command::SMB_COM_TREE_CONNECT_ANDX, 9), tc);
-    if (t.size() != 1) return "no TREE_CONNECT_ANDX response";
-    auto d = p::decode_response(t[0]);
-    if (!d || d->header.status != 0) return "TREE_CONNECT_ANDX failed";
-    tid = d->header.tid;
-    return "";
-  }
-  /** NT_CREATE_ANDX of `name`; returns the response. */
-  p::Smb1Response open(const std::string& name, std::uint32_t access = 0xC0000000, std::uint32_t flags = 0,
-                       std::uint32_t disposition = 3) {
-    p::NtCreateAndxRequest c;
-    c.file_name = name;
-    c.desired_access = access;
-    c.share_access = 7;
-    c.create_disposition = disposition;
-    c.impersonation_level = 2;
-    c.flags = flags;
-    auto r = send(header(p::Command::SMB_COM_NT_CREATE_ANDX, 20), c);
-    EXPECT_EQ(r.size(), 1u);
-    return *p::decode_response(r.at(0));
-  }
-
-  std::uint16_t uid = 0, tid = 0;
-
- private:
-  Server& server_;
-  std::shared_ptr<FakeTransport> transport_;
-  Connection* conn_ = nullptr;
-};
-
-std::uint16_t fid_of(const p::Smb1Response& r) { return std::get<p::NtCreateAndxResponse>(r.bodies.front()).fid; }
 
 class Smb1Handlers : public ::testing::Test {
  protected:

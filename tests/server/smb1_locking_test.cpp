@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "server_fixture.hpp"
+#include "smb1_peer.hpp"
 #include "smbproto/framing.hpp"
 #include "smbproto/security/gss.hpp"
 #include "smbproto/smb1/messages.hpp"
@@ -151,98 +152,18 @@ TEST(LockWaiterAll, CancellingTheEarlierRequestReleasesTheLaterOne) {
 // Handlers
 
 /** One SMB1 client connection into an in-process server. */
-class Peer {
- public:
-  explicit Peer(Server& s) : server_(s) {
-    transport_ = std::make_shared<FakeTransport>();
-    conn_ = &add_connection(s, transport_);
-  }
-  std::vector<wire::Bytes> send(p::Header h, p::RequestBody body) {
-    h.uid = h.uid ? h.uid : uid;
-    h.tid = h.tid ? h.tid : tid;
-    wire::Bytes msg = p::encode_message(h, std::vector<p::RequestBody>{std::move(body)});
-    wire::Bytes framed{0, static_cast<std::uint8_t>(msg.size() >> 16), static_cast<std::uint8_t>(msg.size() >> 8),
-                       static_cast<std::uint8_t>(msg.size())};
-    framed.insert(framed.end(), msg.begin(), msg.end());
-    std::size_t before = transport_->frames.size();
-    receive(server_, *conn_, framed);
-    return since(before);
-  }
-  std::vector<wire::Bytes> since(std::size_t before) {
-    std::vector<wire::Bytes> out;
-    for (std::size_t i = before; i < transport_->frames.size(); ++i)
-      out.emplace_back(transport_->frames[i].begin() + 4, transport_->frames[i].end());
-    return out;
-  }
-  std::size_t sent_count() const { return transport_->frames.size(); }
-  static p::Header header(p::Command c, std::uint16_t mid = 1) {
-    p::Header h;
-    h.command = static_cast<std::uint8_t>(c);
-    h.flags2 = p::SMB_FLAGS2_UNICODE | p::SMB_FLAGS2_NT_STATUS | p::SMB_FLAGS2_EXTENDED_SECURITY;
-    h.pid_low = 0x0101;
-    h.mid = mid;
-    return h;
-  }
-  std::string logon() {
-    p::NegotiateRequest n;
-    n.dialects = {"NT LM 0.12"};
-    if (send(header(p::Command::SMB_COM_NEGOTIATE), n).size() != 1) return "no NEGOTIATE response";
-    security::Initiator init(security::Credentials{"alice", "pass", "", "T"});
-    wire::Bytes token = init.initial_token();
-    for (int leg = 0; leg < 3; ++leg) {
-      p::SessionSetupAndxRequest ss;
-      ss.capabilities = p::CAP_UNICODE | p::CAP_STATUS32 | p::CAP_LEVEL_II_OPLOCKS | p::CAP_EXTENDED_SECURITY;
-      ss.security_blob = token;
-      auto rr = send(header(p::Command::SMB_COM_SESSION_SETUP_ANDX, static_cast<std::uint16_t>(2 + leg)), ss);
-      if (rr.size() != 1) return "no SESSION_SETUP_ANDX response";
-      auto d = p::decode_response(rr[0]);
-      if (!d) return "undecodable SESSION_SETUP_ANDX response";
-      uid = d->header.uid;
-      if (d->header.status == 0) break;
-      auto next = init.step(std::get<p::SessionSetupAndxResponse>(d->bodies.front()).security_blob);
-      if (!next) return "initiator failed";
-      token = *next;
-    }
-    p::TreeConnectAndxRequest tc;
-    tc.path = "\\\\srv\\share";
-    tc.password = {0};
-    auto t = send(header(p::Command::SMB_COM_TREE_CONNECT_ANDX, 9), tc);
-    if (t.size() != 1) return "no TREE_CONNECT_ANDX response";
-    auto d = p::decode_response(t[0]);
-    if (!d || d->header.status != 0) return "TREE_CONNECT_ANDX failed";
-    tid = d->header.tid;
-    return "";
-  }
-  std::uint16_t open(const std::string& name) {
-    p::NtCreateAndxRequest c;
-    c.file_name = name;
-    c.desired_access = 0xC0000000;
-    c.share_access = 7;
-    c.create_disposition = 3;
-    c.impersonation_level = 2;
-    auto r = send(header(p::Command::SMB_COM_NT_CREATE_ANDX, 20), c);
-    EXPECT_EQ(r.size(), 1u);
-    return std::get<p::NtCreateAndxResponse>(p::decode_response(r.at(0))->bodies.front()).fid;
-  }
-  /** LOCKING_ANDX with LARGE_FILES; returns the messages sent in reaction. */
-  std::vector<wire::Bytes> lockx(std::uint16_t fid, std::uint8_t type, std::uint32_t timeout,
-                                 std::vector<p::LockingAndxRange> locks, std::vector<p::LockingAndxRange> unlocks = {},
-                                 std::uint16_t mid = 50) {
-    p::LockingAndxRequest l;
-    l.fid = fid;
-    l.type_of_lock = static_cast<std::uint8_t>(type | p::LARGE_FILES);
-    l.timeout = timeout;
-    l.locks = std::move(locks);
-    l.unlocks = std::move(unlocks);
-    return send(header(p::Command::SMB_COM_LOCKING_ANDX, mid), l);
-  }
-  std::uint16_t uid = 0, tid = 0;
-
- private:
-  Server& server_;
-  std::shared_ptr<FakeTransport> transport_;
-  Connection* conn_ = nullptr;
-};
+/** LOCKING_ANDX with LARGE_FILES; returns the messages sent in reaction. */
+std::vector<wire::Bytes> lockx(Smb1Peer& peer, std::uint16_t fid, std::uint8_t type, std::uint32_t timeout,
+                               std::vector<p::LockingAndxRange> locks, std::vector<p::LockingAndxRange> unlocks = {},
+                               std::uint16_t mid = 50) {
+  p::LockingAndxRequest l;
+  l.fid = fid;
+  l.type_of_lock = static_cast<std::uint8_t>(type | p::LARGE_FILES);
+  l.timeout = timeout;
+  l.locks = std::move(locks);
+  l.unlocks = std::move(unlocks);
+  return peer.send(Smb1Peer::header(p::Command::SMB_COM_LOCKING_ANDX, mid), l);
+}
 
 p::LockingAndxRange range(std::uint64_t off, std::uint64_t len, std::uint16_t pid = 0x0101) {
   return p::LockingAndxRange{pid, 0, off, len};
@@ -277,16 +198,16 @@ class Smb1Locking : public ::testing::Test {
   TempDir dir;
   Clock::TimePoint now{std::chrono::seconds(1000)};
   std::unique_ptr<Server> server;
-  std::optional<Peer> a;
+  std::optional<Smb1Peer> a;
 };
 
 TEST_F(Smb1Locking, CancelWithNoPendingLockIsCancelViolation) {
   // SMB1-LOCK-04: MS-CIFS 2.2.4.32.1 / 2.2.2.4 ERRDOS/ERRcancelviolation (STATUS_OS2_CANCEL_VIOLATION 0x00AD0001).
   for (bool quirk : {false, true}) {
     start(quirk);
-    std::uint16_t f = a->open(quirk ? "c1.txt" : "c0.txt");
-    ASSERT_EQ(answer(a->lockx(f, 0, 0, {range(100, 10)}).at(0)).status, 0u);
-    auto r = a->lockx(f, p::CANCEL_LOCK, 0, {range(100, 10)});
+    std::uint16_t f = fid_of(a->open(quirk ? "c1.txt" : "c0.txt"));
+    ASSERT_EQ(answer(lockx(*a, f, 0, 0, {range(100, 10)}).at(0)).status, 0u);
+    auto r = lockx(*a, f, p::CANCEL_LOCK, 0, {range(100, 10)});
     ASSERT_EQ(r.size(), 1u);
     Answer x = answer(r[0]);
     EXPECT_EQ(x.status, 0x00AD0001u);  // ERRDOS (0x01) / 0x00AD, same bytes in both forms
@@ -298,47 +219,47 @@ TEST_F(Smb1Locking, CancelWithNoPendingLockIsCancelViolation) {
 TEST_F(Smb1Locking, ChangeLocktypeIsNoAtomicLocksAndKeepsTheLock) {
   // SMB1-LOCK-05: MS-CIFS 2.2.4.32.1 <39>, 2.2.2.4 ERRDOS/ERRnoatomiclocks (0x00AE).
   start(false);
-  std::uint16_t f = a->open("t.txt");
-  ASSERT_EQ(answer(a->lockx(f, p::SHARED_LOCK, 0, {range(100, 10)}).at(0)).status, 0u);
-  EXPECT_EQ(answer(a->lockx(f, p::SHARED_LOCK | p::CHANGE_LOCKTYPE, 0, {range(100, 10)}).at(0)).status, 0x00AE0001u);
+  std::uint16_t f = fid_of(a->open("t.txt"));
+  ASSERT_EQ(answer(lockx(*a, f, p::SHARED_LOCK, 0, {range(100, 10)}).at(0)).status, 0u);
+  EXPECT_EQ(answer(lockx(*a, f, p::SHARED_LOCK | p::CHANGE_LOCKTYPE, 0, {range(100, 10)}).at(0)).status, 0x00AE0001u);
   // Still shared: an exclusive lock by another PID of the same FID fails (MS-FSA 2.1.4.10).
-  EXPECT_EQ(answer(a->lockx(f, 0, 0, {range(100, 10, 0x0202)}).at(0)).status, kLockNotGranted);
+  EXPECT_EQ(answer(lockx(*a, f, 0, 0, {range(100, 10, 0x0202)}).at(0)).status, kLockNotGranted);
 }
 
 TEST_F(Smb1Locking, MultiRangeBlockingRequestIsGrantedAsAUnit) {
   // SMB1-LOCK-06: MS-CIFS 3.3.5.30 (atomic request) with MS-FSA 2.1.5.8 FailImmediately FALSE.
   start(false);
-  std::uint16_t f = a->open("m.txt"), g = a->open("m.txt");
-  ASSERT_EQ(answer(a->lockx(g, 0, 0, {range(0, 10), range(20, 10)}).at(0)).status, 0u);
-  EXPECT_TRUE(a->lockx(f, 0, 0xFFFFFFFF, {range(0, 10), range(20, 10)}, {}, 77).empty());  // waits
-  auto r = a->lockx(g, 0, 0, {}, {range(0, 10)}, 78);
+  std::uint16_t f = fid_of(a->open("m.txt")), g = fid_of(a->open("m.txt"));
+  ASSERT_EQ(answer(lockx(*a, g, 0, 0, {range(0, 10), range(20, 10)}).at(0)).status, 0u);
+  EXPECT_TRUE(lockx(*a, f, 0, 0xFFFFFFFF, {range(0, 10), range(20, 10)}, {}, 77).empty());  // waits
+  auto r = lockx(*a, g, 0, 0, {}, {range(0, 10)}, 78);
   ASSERT_EQ(r.size(), 1u);  // only G's unlock response: F still waits for 20..29
   EXPECT_EQ(answer(r[0]).mid, 78);
   // Meanwhile 0..9 is not held by F: the waiting request holds nothing (atomic).
-  ASSERT_EQ(answer(a->lockx(g, 0, 0, {range(0, 10)}, {}, 79).at(0)).status, 0u);
-  ASSERT_EQ(answer(a->lockx(g, 0, 0, {}, {range(0, 10)}, 80).at(0)).status, 0u);
-  r = a->lockx(g, 0, 0, {}, {range(20, 10)}, 81);
+  ASSERT_EQ(answer(lockx(*a, g, 0, 0, {range(0, 10)}, {}, 79).at(0)).status, 0u);
+  ASSERT_EQ(answer(lockx(*a, g, 0, 0, {}, {range(0, 10)}, 80).at(0)).status, 0u);
+  r = lockx(*a, g, 0, 0, {}, {range(20, 10)}, 81);
   ASSERT_EQ(r.size(), 2u);  // G's unlock response and F's granted request
   Answer granted = answer(r[0]).mid == 77 ? answer(r[0]) : answer(r[1]);
   EXPECT_EQ(granted.mid, 77);
   EXPECT_EQ(granted.status, 0u);
-  EXPECT_EQ(answer(a->lockx(g, 0, 0, {range(0, 10)}, {}, 82).at(0)).status, kLockNotGranted);
-  EXPECT_EQ(answer(a->lockx(g, 0, 0, {range(20, 10)}, {}, 83).at(0)).status, kLockNotGranted);
+  EXPECT_EQ(answer(lockx(*a, g, 0, 0, {range(0, 10)}, {}, 82).at(0)).status, kLockNotGranted);
+  EXPECT_EQ(answer(lockx(*a, g, 0, 0, {range(20, 10)}, {}, 83).at(0)).status, kLockNotGranted);
 }
 
 TEST_F(Smb1Locking, CancelLockEndsThePendingRequestNamedByAnyOfItsRanges) {
   // SMB1-LOCK-07: MS-CIFS 2.2.4.32.1 CANCEL_LOCK; the cancelled request fails (ERRDOS/ERRlock) and locks nothing.
   start(false);
-  std::uint16_t f = a->open("p.txt"), g = a->open("p.txt");
-  ASSERT_EQ(answer(a->lockx(g, 0, 0, {range(20, 10)}).at(0)).status, 0u);
-  EXPECT_TRUE(a->lockx(f, 0, 0xFFFFFFFF, {range(0, 10), range(20, 10)}, {}, 60).empty());
-  auto r = a->lockx(f, p::CANCEL_LOCK, 0, {range(20, 10)}, {}, 61);
+  std::uint16_t f = fid_of(a->open("p.txt")), g = fid_of(a->open("p.txt"));
+  ASSERT_EQ(answer(lockx(*a, g, 0, 0, {range(20, 10)}).at(0)).status, 0u);
+  EXPECT_TRUE(lockx(*a, f, 0, 0xFFFFFFFF, {range(0, 10), range(20, 10)}, {}, 60).empty());
+  auto r = lockx(*a, f, p::CANCEL_LOCK, 0, {range(20, 10)}, {}, 61);
   ASSERT_EQ(r.size(), 2u);
   for (const auto& m : r) {
     Answer x = answer(m);
     EXPECT_EQ(x.status, x.mid == 60 ? kFileLockConflict : 0u);
   }
-  ASSERT_EQ(answer(a->lockx(g, 0, 0, {range(0, 10)}, {}, 62).at(0)).status, 0u);  // F got nothing
+  ASSERT_EQ(answer(lockx(*a, g, 0, 0, {range(0, 10)}, {}, 62).at(0)).status, 0u);  // F got nothing
 }
 
 TEST_F(Smb1Locking, ExpiredTimeoutCountsAsAFailedAttemptWithTheQuirk) {
@@ -346,16 +267,16 @@ TEST_F(Smb1Locking, ExpiredTimeoutCountsAsAFailedAttemptWithTheQuirk) {
   // 100..109 the next fail-immediately attempt at 100 gets FILE_LOCK_CONFLICT; without the option MS-FSA 2.1.5.8.
   for (bool quirk : {false, true}) {
     start(quirk);
-    std::uint16_t f = a->open(quirk ? "e1.txt" : "e0.txt");
-    ASSERT_EQ(answer(a->lockx(f, 0, 0, {range(100, 10)}).at(0)).status, 0u);
+    std::uint16_t f = fid_of(a->open(quirk ? "e1.txt" : "e0.txt"));
+    ASSERT_EQ(answer(lockx(*a, f, 0, 0, {range(100, 10)}).at(0)).status, 0u);
     std::size_t before = a->sent_count();
-    EXPECT_TRUE(a->lockx(f, 0, 1000, {range(100, 10)}, {}, 70).empty());
+    EXPECT_TRUE(lockx(*a, f, 0, 1000, {range(100, 10)}, {}, 70).empty());
     now += std::chrono::milliseconds(1000);
     server->clock.fire_due();
     auto done = a->since(before);
     ASSERT_EQ(done.size(), 1u);
     EXPECT_EQ(answer(done[0]).status, kFileLockConflict);
-    EXPECT_EQ(answer(a->lockx(f, 0, 0, {range(100, 10)}).at(0)).status, quirk ? kFileLockConflict : kLockNotGranted);
+    EXPECT_EQ(answer(lockx(*a, f, 0, 0, {range(100, 10)}).at(0)).status, quirk ? kFileLockConflict : kLockNotGranted);
   }
 }
 
@@ -364,12 +285,12 @@ TEST_F(Smb1Locking, ClosingTheFidEndsItsPendingLock) {
   // RANGE_NOT_LOCKED with the Windows/Samba option (smbtorture raw.lock async "cancel by close").
   for (bool quirk : {false, true}) {
     start(quirk);
-    std::uint16_t f = a->open(quirk ? "x1.txt" : "x0.txt");
-    ASSERT_EQ(answer(a->lockx(f, 0, 0, {range(100, 10)}).at(0)).status, 0u);
-    EXPECT_TRUE(a->lockx(f, 0, 10000, {range(110, 10), range(100, 10)}, {}, 90).empty());
+    std::uint16_t f = fid_of(a->open(quirk ? "x1.txt" : "x0.txt"));
+    ASSERT_EQ(answer(lockx(*a, f, 0, 0, {range(100, 10)}).at(0)).status, 0u);
+    EXPECT_TRUE(lockx(*a, f, 0, 10000, {range(110, 10), range(100, 10)}, {}, 90).empty());
     p::CloseRequest c;
     c.fid = f;
-    auto r = a->send(Peer::header(p::Command::SMB_COM_CLOSE, 91), c);
+    auto r = a->send(Smb1Peer::header(p::Command::SMB_COM_CLOSE, 91), c);
     ASSERT_EQ(r.size(), 2u);
     for (const auto& m : r) {
       Answer x = answer(m);
@@ -383,11 +304,11 @@ TEST_F(Smb1Locking, QueuedRequestOfTheFidKeepsPrecedenceWithTheOption) {
   // smbtorture raw.lock multilock2 (Samba, opt-in): (b) [100, 120] blocks, (c) 100 with a 2 s Timeout blocks;
   // unlocking 100 grants nothing, (c) times out; unlocking 120 grants (b).
   start(true);
-  std::uint16_t f = a->open("q.txt");
-  ASSERT_EQ(answer(a->lockx(f, 0, 0, {range(100, 10), range(120, 10)}).at(0)).status, 0u);
-  EXPECT_TRUE(a->lockx(f, 0, 20000, {range(100, 10, 0x0202), range(120, 10, 0x0202)}, {}, 100).empty());
-  EXPECT_TRUE(a->lockx(f, 0, 2000, {range(100, 10, 0x0303)}, {}, 101).empty());
-  auto r = a->lockx(f, 0, 0, {}, {range(100, 10)}, 102);
+  std::uint16_t f = fid_of(a->open("q.txt"));
+  ASSERT_EQ(answer(lockx(*a, f, 0, 0, {range(100, 10), range(120, 10)}).at(0)).status, 0u);
+  EXPECT_TRUE(lockx(*a, f, 0, 20000, {range(100, 10, 0x0202), range(120, 10, 0x0202)}, {}, 100).empty());
+  EXPECT_TRUE(lockx(*a, f, 0, 2000, {range(100, 10, 0x0303)}, {}, 101).empty());
+  auto r = lockx(*a, f, 0, 0, {}, {range(100, 10)}, 102);
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(answer(r[0]).mid, 102);
   std::size_t before = a->sent_count();
@@ -397,7 +318,7 @@ TEST_F(Smb1Locking, QueuedRequestOfTheFidKeepsPrecedenceWithTheOption) {
   ASSERT_EQ(t.size(), 1u);
   EXPECT_EQ(answer(t[0]).mid, 101);
   EXPECT_EQ(answer(t[0]).status, kFileLockConflict);
-  r = a->lockx(f, 0, 0, {}, {range(120, 10)}, 103);
+  r = lockx(*a, f, 0, 0, {}, {range(120, 10)}, 103);
   ASSERT_EQ(r.size(), 2u);
   for (const auto& m : r) EXPECT_EQ(answer(m).status, 0u);
 }

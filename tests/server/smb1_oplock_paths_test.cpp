@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "server_fixture.hpp"
+#include "smb1_peer.hpp"
 #include "smbproto/security/gss.hpp"
 #include "smbproto/smb1/messages.hpp"
 #include "smbproto/smb1/trans2.hpp"
@@ -23,95 +24,6 @@ constexpr std::uint32_t kSharingViolation = 0xC0000043, kDeletePending = 0xC0000
 constexpr std::uint32_t kReadAttributes = 0x80, kDelete = 0x00010000, kGenericRW = 0xC0000000;
 
 /** One SMB1 client connection (the same shape as smb1_handlers_test.cpp's peer). */
-class Peer {
- public:
-  explicit Peer(Server& s) : server_(s), transport_(std::make_shared<FakeTransport>()) {
-    conn_ = &add_connection(s, transport_);
-  }
-  std::vector<wire::Bytes> send(p::Header h, p::RequestBody body) {
-    h.uid = uid;
-    h.tid = tid;
-    wire::Bytes msg = p::encode_message(h, std::vector<p::RequestBody>{std::move(body)});
-    wire::Bytes framed{0, static_cast<std::uint8_t>(msg.size() >> 16), static_cast<std::uint8_t>(msg.size() >> 8),
-                       static_cast<std::uint8_t>(msg.size())};
-    framed.insert(framed.end(), msg.begin(), msg.end());
-    std::size_t before = sent();
-    receive(server_, *conn_, framed);
-    return since(before);
-  }
-  std::vector<wire::Bytes> since(std::size_t before) {
-    std::vector<wire::Bytes> out;
-    for (std::size_t i = before; i < transport_->frames.size(); ++i)
-      out.emplace_back(transport_->frames[i].begin() + 4, transport_->frames[i].end());
-    return out;
-  }
-  std::size_t sent() const { return transport_->frames.size(); }
-  static p::Header header(p::Command c, std::uint16_t mid) {
-    p::Header h;
-    h.command = static_cast<std::uint8_t>(c);
-    h.flags2 = p::SMB_FLAGS2_UNICODE | p::SMB_FLAGS2_NT_STATUS | p::SMB_FLAGS2_EXTENDED_SECURITY;
-    h.pid_low = 0x0101;
-    h.mid = mid;
-    return h;
-  }
-  std::string logon(const std::string& user, const std::string& password) {
-    p::NegotiateRequest n;
-    n.dialects = {"NT LM 0.12"};
-    if (send(header(p::Command::SMB_COM_NEGOTIATE, 1), n).size() != 1) return "no NEGOTIATE response";
-    security::Initiator init(security::Credentials{user, password, "", "T"});
-    wire::Bytes token = init.initial_token();
-    for (int leg = 0; leg < 3; ++leg) {
-      p::SessionSetupAndxRequest ss;
-      ss.capabilities = p::CAP_UNICODE | p::CAP_STATUS32 | p::CAP_LEVEL_II_OPLOCKS | p::CAP_EXTENDED_SECURITY;
-      ss.security_blob = token;
-      auto rr = send(header(p::Command::SMB_COM_SESSION_SETUP_ANDX, static_cast<std::uint16_t>(2 + leg)), ss);
-      if (rr.size() != 1) return "no SESSION_SETUP_ANDX response";
-      auto d = p::decode_response(rr[0]);
-      if (!d) return "undecodable SESSION_SETUP_ANDX response";
-      uid = d->header.uid;
-      if (d->header.status == 0) break;
-      auto next = init.step(std::get<p::SessionSetupAndxResponse>(d->bodies.front()).security_blob);
-      if (!next) return "initiator failed";
-      token = *next;
-    }
-    p::TreeConnectAndxRequest tc;
-    tc.path = "\\\\srv\\share";
-    tc.password = {0};
-    auto t = send(header(p::Command::SMB_COM_TREE_CONNECT_ANDX, 9), tc);
-    if (t.size() != 1) return "no TREE_CONNECT_ANDX response";
-    auto d = p::decode_response(t[0]);
-    if (!d || d->header.status != 0) return "TREE_CONNECT_ANDX failed";
-    tid = d->header.tid;
-    return "";
-  }
-  /** NT_CREATE_ANDX; returns the messages sent in reaction (empty while the open waits for a break). */
-  std::vector<wire::Bytes> create(const std::string& name, std::uint32_t access, std::uint32_t share,
-                                  std::uint32_t flags = 0, std::uint32_t disposition = 3) {
-    p::NtCreateAndxRequest c;
-    c.file_name = name;
-    c.desired_access = access;
-    c.share_access = share;
-    c.create_disposition = disposition;
-    c.impersonation_level = 2;
-    c.flags = flags;
-    return send(header(p::Command::SMB_COM_NT_CREATE_ANDX, 20), c);
-  }
-  /** LOCKING_ANDX acknowledging a break of `fid` to `level` (MS-CIFS 3.3.5.30). */
-  void ack(std::uint16_t fid, std::uint8_t level) {
-    p::LockingAndxRequest a;
-    a.fid = fid;
-    a.type_of_lock = p::OPLOCK_RELEASE;
-    a.new_op_lock_level = level;
-    send(header(p::Command::SMB_COM_LOCKING_ANDX, 40), a);
-  }
-  std::uint16_t uid = 0, tid = 0;
-
- private:
-  Server& server_;
-  std::shared_ptr<FakeTransport> transport_;
-  Connection* conn_ = nullptr;
-};
-
 const p::NtCreateAndxResponse& created(const std::vector<wire::Bytes>& r) {
   static p::NtCreateAndxResponse none;
   static std::optional<p::Smb1Response> keep;
@@ -147,20 +59,20 @@ class Smb1OplockPaths : public ::testing::Test {
     auto made = make_server(cfg, [this] { return now; });
     ASSERT_TRUE(std::holds_alternative<std::unique_ptr<Server>>(made));
     server = std::move(std::get<0>(made));
-    a = std::make_unique<Peer>(*server);
-    b = std::make_unique<Peer>(*server);
+    a = std::make_unique<Smb1Peer>(*server);
+    b = std::make_unique<Smb1Peer>(*server);
     ASSERT_EQ(a->logon("alice", "pass"), "");
     ASSERT_EQ(b->logon("bob", "pass2"), "");
   }
-  std::vector<wire::Bytes> unlink(Peer& peer, const std::string& name) {
+  std::vector<wire::Bytes> unlink(Smb1Peer& peer, const std::string& name) {
     p::DeleteRequest d;
     d.file_name = name;
-    return peer.send(Peer::header(p::Command::SMB_COM_DELETE, 50), d);
+    return peer.send(Smb1Peer::header(p::Command::SMB_COM_DELETE, 50), d);
   }
   TempDir dir;
   Clock::TimePoint now{std::chrono::seconds(1000)};
   std::unique_ptr<Server> server;
-  std::unique_ptr<Peer> a, b;
+  std::unique_ptr<Smb1Peer> a, b;
 };
 
 constexpr std::uint32_t kBatch = p::NT_CREATE_REQUEST_OPLOCK | p::NT_CREATE_REQUEST_OPBATCH;
@@ -174,18 +86,18 @@ TEST_F(Smb1OplockPaths, DeleteBreaksBatchToLevelIIThenFailsSharingViolation) {
   const auto& ca = created(a->create("d.txt", kGenericRW, 7, kBatch, 1));
   ASSERT_EQ(ca.op_lock_level, p::BATCH_OPLOCK);
   std::uint16_t fa = ca.fid;
-  std::size_t a0 = a->sent();
+  std::size_t a0 = a->sent_count();
   EXPECT_TRUE(unlink(*b, "d.txt").empty());  // waits for the break
   auto brk = breaks_in(a->since(a0));
   ASSERT_EQ(brk.size(), 1u);
   EXPECT_EQ(brk[0], std::make_pair(fa, p::OPLOCK_LEVEL_II));
-  std::size_t b0 = b->sent();
+  std::size_t b0 = b->sent_count();
   a->ack(fa, p::OPLOCK_LEVEL_II);
   server->clock.fire_due();
   auto done = b->since(b0);
   ASSERT_EQ(done.size(), 1u);
   EXPECT_EQ(status_of(done[0]), kSharingViolation);
-  a0 = a->sent();
+  a0 = a->sent_count();
   auto again = unlink(*b, "d.txt");
   ASSERT_EQ(again.size(), 1u);
   EXPECT_EQ(status_of(again[0]), kSharingViolation);
@@ -199,10 +111,10 @@ TEST_F(Smb1OplockPaths, DeleteSucceedsWhenTheHolderClosesOnBreak) {
   dir.write_file("e.txt", "data");
   std::uint16_t fa = created(a->create("e.txt", kGenericRW, 7, kBatch, 1)).fid;
   EXPECT_TRUE(unlink(*b, "e.txt").empty());
-  std::size_t b0 = b->sent();
+  std::size_t b0 = b->sent_count();
   p::CloseRequest c;
   c.fid = fa;
-  a->send(Peer::header(p::Command::SMB_COM_CLOSE, 60), c);
+  a->send(Smb1Peer::header(p::Command::SMB_COM_CLOSE, 60), c);
   server->clock.fire_due();
   auto done = b->since(b0);
   ASSERT_EQ(done.size(), 1u);
@@ -218,7 +130,7 @@ TEST_F(Smb1OplockPaths, AttributeOnlyOpenIgnoresShareModesAndBreaksNothing) {
   dir.write_file("s.txt", "data");
   const auto& ca = created(a->create("s.txt", kGenericRW, 0, p::NT_CREATE_REQUEST_OPLOCK, 1));
   ASSERT_EQ(ca.op_lock_level, p::EXCLUSIVE_OPLOCK);
-  std::size_t a0 = a->sent();
+  std::size_t a0 = a->sent_count();
   const auto& cb = created(b->create("s.txt", kReadAttributes, 7, p::NT_CREATE_REQUEST_OPLOCK, 1));
   EXPECT_NE(cb.fid, 0u);
   EXPECT_EQ(cb.op_lock_level, p::NO_OPLOCK);
@@ -240,13 +152,13 @@ TEST_F(Smb1OplockPaths, SetPathEndOfFileBreaksToLevelIIThenToNone) {
   sp.data = {100, 0, 0, 0, 0, 0, 0, 0};
   p::Context ctx;
   ctx.unicode = true;
-  std::size_t a0 = a->sent();
-  EXPECT_TRUE(b->send(Peer::header(p::Command::SMB_COM_TRANSACTION2, 70), p::to_transaction2(sp, ctx)).empty());
+  std::size_t a0 = a->sent_count();
+  EXPECT_TRUE(b->send(Smb1Peer::header(p::Command::SMB_COM_TRANSACTION2, 70), p::to_transaction2(sp, ctx)).empty());
   auto first = breaks_in(a->since(a0));
   ASSERT_EQ(first.size(), 1u);
   EXPECT_EQ(first[0], std::make_pair(fa, p::OPLOCK_LEVEL_II));
-  std::size_t b0 = b->sent();
-  a0 = a->sent();
+  std::size_t b0 = b->sent_count();
+  a0 = a->sent_count();
   a->ack(fa, p::OPLOCK_LEVEL_II);
   server->clock.fire_due();
   auto done = b->since(b0);
@@ -265,15 +177,15 @@ TEST_F(Smb1OplockPaths, ByteRangeLockBreaksLevelIIAndBlocksNewLevelII) {
   dir.write_file("l.txt", "0123456789");
   std::uint16_t fa = created(a->create("l.txt", kGenericRW, 7, kBatch, 1)).fid;
   EXPECT_TRUE(b->create("l.txt", kGenericRW, 7, 0, 1).empty());  // breaks A to LEVEL_II
-  std::size_t b0 = b->sent();
+  std::size_t b0 = b->sent_count();
   a->ack(fa, p::OPLOCK_LEVEL_II);
   server->clock.fire_due();
   ASSERT_EQ(b->since(b0).size(), 1u);
   p::LockingAndxRequest lk;
   lk.fid = fa;
   lk.locks.push_back({0x0101, 0, 0, 4});
-  std::size_t a0 = a->sent();
-  auto r = a->send(Peer::header(p::Command::SMB_COM_LOCKING_ANDX, 80), lk);
+  std::size_t a0 = a->sent_count();
+  auto r = a->send(Smb1Peer::header(p::Command::SMB_COM_LOCKING_ANDX, 80), lk);
   auto brk = breaks_in(r);
   ASSERT_EQ(brk.size(), 1u);
   EXPECT_EQ(brk[0], std::make_pair(fa, p::OPLOCK_LEVEL_NONE));
@@ -294,10 +206,10 @@ TEST_F(Smb1OplockPaths, DispositionMakesLaterOpensDeletePending) {
   sf.data = {1};
   p::Context ctx;
   ctx.unicode = true;
-  auto r = a->send(Peer::header(p::Command::SMB_COM_TRANSACTION2, 90), p::to_transaction2(sf, ctx));
+  auto r = a->send(Smb1Peer::header(p::Command::SMB_COM_TRANSACTION2, 90), p::to_transaction2(sf, ctx));
   ASSERT_EQ(r.size(), 1u);
   ASSERT_EQ(status_of(r[0]), 0u);
-  std::size_t a0 = a->sent();
+  std::size_t a0 = a->sent_count();
   auto o = b->create("p.txt", 0x1, 7, 0, 1);
   ASSERT_EQ(o.size(), 1u);
   EXPECT_EQ(status_of(o[0]), kDeletePending);

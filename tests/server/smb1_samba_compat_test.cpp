@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "server_fixture.hpp"
+#include "smb1_peer.hpp"
 #include "smbproto/framing.hpp"
 #include "smbproto/security/gss.hpp"
 #include "smbproto/smb1/messages.hpp"
@@ -82,106 +83,38 @@ TEST(Smb1SambaCompatConfig, OffByDefaultAndConfigKeys) {
 // ---------------------------------------------------------------------------------------------
 // Handlers
 
-class Peer {
- public:
-  explicit Peer(Server& s) : server_(s) {
-    transport_ = std::make_shared<FakeTransport>();
-    conn_ = &add_connection(s, transport_);
-  }
-  std::vector<wire::Bytes> send(p::Header h, p::RequestBody body) {
-    wire::Bytes msg = p::encode_message(h, std::vector<p::RequestBody>{std::move(body)});
-    wire::Bytes framed{0, static_cast<std::uint8_t>(msg.size() >> 16), static_cast<std::uint8_t>(msg.size() >> 8),
-                       static_cast<std::uint8_t>(msg.size())};
-    framed.insert(framed.end(), msg.begin(), msg.end());
-    std::size_t before = transport_->frames.size();
-    receive(server_, *conn_, framed);
-    std::vector<wire::Bytes> out;
-    for (std::size_t i = before; i < transport_->frames.size(); ++i)
-      out.emplace_back(transport_->frames[i].begin() + 4, transport_->frames[i].end());
-    return out;
-  }
-  static p::Header header(p::Command c, std::uint16_t uid, std::uint16_t tid, std::uint16_t mid = 1) {
-    p::Header h;
-    h.command = static_cast<std::uint8_t>(c);
-    h.flags2 = p::SMB_FLAGS2_UNICODE | p::SMB_FLAGS2_NT_STATUS | p::SMB_FLAGS2_EXTENDED_SECURITY;
-    h.pid_low = 0x0101;
-    h.mid = mid;
-    h.uid = uid;
-    h.tid = tid;
-    return h;
-  }
-  bool negotiate() {
-    p::NegotiateRequest n;
-    n.dialects = {"NT LM 0.12"};
-    return send(header(p::Command::SMB_COM_NEGOTIATE, 0, 0), n).size() == 1;
-  }
-  /** A new UID (MS-CIFS 3.3.5.3); 0 on failure. */
-  std::uint16_t session_setup() {
-    security::Initiator init(security::Credentials{"alice", "pass", "", "T"});
-    wire::Bytes token = init.initial_token();
-    std::uint16_t uid = 0;
-    for (int leg = 0; leg < 3; ++leg) {
-      p::SessionSetupAndxRequest ss;
-      ss.capabilities = p::CAP_UNICODE | p::CAP_STATUS32 | p::CAP_LEVEL_II_OPLOCKS | p::CAP_EXTENDED_SECURITY;
-      ss.security_blob = token;
-      auto rr = send(header(p::Command::SMB_COM_SESSION_SETUP_ANDX, uid, 0, static_cast<std::uint16_t>(2 + leg)), ss);
-      if (rr.size() != 1) return 0;
-      auto d = p::decode_response(rr[0]);
-      if (!d) return 0;
-      uid = d->header.uid;
-      if (d->header.status == 0) return uid;
-      auto next = init.step(std::get<p::SessionSetupAndxResponse>(d->bodies.front()).security_blob);
-      if (!next) return 0;
-      token = *next;
-    }
-    return 0;
-  }
-  std::uint16_t tree_connect(std::uint16_t uid) {
-    p::TreeConnectAndxRequest tc;
-    tc.path = "\\\\srv\\share";
-    tc.password = {0};
-    auto t = send(header(p::Command::SMB_COM_TREE_CONNECT_ANDX, uid, 0, 9), tc);
-    if (t.size() != 1) return 0;
-    auto d = p::decode_response(t[0]);
-    return d && d->header.status == 0 ? d->header.tid : 0;
-  }
-  /** NT_CREATE_ANDX (open-if) of `name`; the response status, and the FID in `fid`. */
-  std::uint32_t create(std::uint16_t uid, std::uint16_t tid, const std::string& name, std::uint16_t* fid = nullptr) {
-    p::NtCreateAndxRequest c;
-    c.file_name = name;
-    c.desired_access = 0xC0000000;
-    c.share_access = 7;
-    c.create_disposition = 3;
-    c.impersonation_level = 2;
-    auto r = send(header(p::Command::SMB_COM_NT_CREATE_ANDX, uid, tid, 20), c);
-    EXPECT_EQ(r.size(), 1u);
-    auto d = p::decode_response(r.at(0));
-    EXPECT_TRUE(d);
-    if (d->header.status == 0 && fid) *fid = std::get<p::NtCreateAndxResponse>(d->bodies.front()).fid;
-    return d->header.status;
-  }
-  std::uint32_t logoff(std::uint16_t uid) {
-    auto r = send(header(p::Command::SMB_COM_LOGOFF_ANDX, uid, 0, 30), p::LogoffAndxRequest{});
-    EXPECT_EQ(r.size(), 1u);
-    return p::decode_response(r.at(0))->header.status;
-  }
-  std::uint32_t lockx(std::uint16_t uid, std::uint16_t tid, std::uint16_t fid, std::uint8_t type,
-                      std::vector<p::LockingAndxRange> locks, std::vector<p::LockingAndxRange> unlocks) {
-    p::LockingAndxRequest l;
-    l.fid = fid;
-    l.type_of_lock = static_cast<std::uint8_t>(type | p::LARGE_FILES);
-    l.locks = std::move(locks);
-    l.unlocks = std::move(unlocks);
-    auto r = send(header(p::Command::SMB_COM_LOCKING_ANDX, uid, tid, 50), l);
-    EXPECT_EQ(r.size(), 1u);
-    return p::decode_response(r.at(0))->header.status;
-  }
-
- private:
-  Server& server_;
-  std::shared_ptr<FakeTransport> transport_;
-  Connection* conn_ = nullptr;
-};
+/** NT_CREATE_ANDX (open-if, share all) under explicit UID/TID; the response status, and the FID in `fid`. */
+std::uint32_t create(Smb1Peer& peer, std::uint16_t uid, std::uint16_t tid, const std::string& name,
+                     std::uint16_t* fid = nullptr) {
+  p::NtCreateAndxRequest c;
+  c.file_name = name;
+  c.desired_access = 0xC0000000;
+  c.share_access = 7;
+  c.create_disposition = 3;
+  c.impersonation_level = 2;
+  auto r = peer.send(Smb1Peer::header(p::Command::SMB_COM_NT_CREATE_ANDX, uid, tid, 20), c);
+  EXPECT_EQ(r.size(), 1u);
+  auto d = p::decode_response(r.at(0));
+  EXPECT_TRUE(d);
+  if (d->header.status == 0 && fid) *fid = std::get<p::NtCreateAndxResponse>(d->bodies.front()).fid;
+  return d->header.status;
+}
+std::uint32_t logoff(Smb1Peer& peer, std::uint16_t uid) {
+  auto r = peer.send(Smb1Peer::header(p::Command::SMB_COM_LOGOFF_ANDX, uid, 0, 30), p::LogoffAndxRequest{});
+  EXPECT_EQ(r.size(), 1u);
+  return p::decode_response(r.at(0))->header.status;
+}
+std::uint32_t lockx(Smb1Peer& peer, std::uint16_t uid, std::uint16_t tid, std::uint16_t fid, std::uint8_t type,
+                    std::vector<p::LockingAndxRange> locks, std::vector<p::LockingAndxRange> unlocks) {
+  p::LockingAndxRequest l;
+  l.fid = fid;
+  l.type_of_lock = static_cast<std::uint8_t>(type | p::LARGE_FILES);
+  l.locks = std::move(locks);
+  l.unlocks = std::move(unlocks);
+  auto r = peer.send(Smb1Peer::header(p::Command::SMB_COM_LOCKING_ANDX, uid, tid, 50), l);
+  EXPECT_EQ(r.size(), 1u);
+  return p::decode_response(r.at(0))->header.status;
+}
 
 class Smb1SambaCompat : public ::testing::Test {
  protected:
@@ -201,7 +134,7 @@ class Smb1SambaCompat : public ::testing::Test {
   TempDir dir;
   Clock::TimePoint now{std::chrono::seconds(1000)};
   std::unique_ptr<Server> server;
-  std::optional<Peer> peer;
+  std::optional<Smb1Peer> peer;
 };
 
 p::LockingAndxRange range(std::uint64_t off, std::uint64_t len) { return p::LockingAndxRange{0x0101, 0, off, len}; }
@@ -217,13 +150,13 @@ TEST_F(Smb1SambaCompat, UnlockOrderOverLockingAndx) {
     std::uint16_t tid = peer->tree_connect(uid);
     ASSERT_NE(tid, 0);
     std::uint16_t f1 = 0, f2 = 0;
-    ASSERT_EQ(peer->create(uid, tid, "u.txt", &f1), 0u);
-    ASSERT_EQ(peer->create(uid, tid, "u.txt", &f2), 0u);
-    ASSERT_EQ(peer->lockx(uid, tid, f1, p::SHARED_LOCK, {range(10, 0)}, {}), 0u);
-    ASSERT_EQ(peer->lockx(uid, tid, f1, 0, {range(10, 0)}, {}), 0u);
-    ASSERT_NE(peer->lockx(uid, tid, f2, p::SHARED_LOCK, {range(5, 10)}, {}), 0u);  // contention while exclusive held
-    ASSERT_EQ(peer->lockx(uid, tid, f1, 0, {}, {range(10, 0)}), 0u);
-    std::uint32_t probe = peer->lockx(uid, tid, f2, p::SHARED_LOCK, {range(5, 10)}, {});
+    ASSERT_EQ(create(*peer, uid, tid, "u.txt", &f1), 0u);
+    ASSERT_EQ(create(*peer, uid, tid, "u.txt", &f2), 0u);
+    ASSERT_EQ(lockx(*peer, uid, tid, f1, p::SHARED_LOCK, {range(10, 0)}, {}), 0u);
+    ASSERT_EQ(lockx(*peer, uid, tid, f1, 0, {range(10, 0)}, {}), 0u);
+    ASSERT_NE(lockx(*peer, uid, tid, f2, p::SHARED_LOCK, {range(5, 10)}, {}), 0u);  // contention while exclusive held
+    ASSERT_EQ(lockx(*peer, uid, tid, f1, 0, {}, {range(10, 0)}), 0u);
+    std::uint32_t probe = lockx(*peer, uid, tid, f2, p::SHARED_LOCK, {range(5, 10)}, {});
     if (oldest_first) EXPECT_NE(probe, 0u) << "the shared lock should have gone, the exclusive one still blocks";
     else EXPECT_EQ(probe, 0u) << "MS-FSA 2.1.5.9: the exclusive lock is removed first";
   }
@@ -241,11 +174,11 @@ TEST_F(Smb1SambaCompat, LogoffAndTheUidsTreeConnects) {
     std::uint16_t tid2 = peer->tree_connect(uid2);
     ASSERT_NE(tid2, 0);
     std::uint16_t fid2 = 0;
-    ASSERT_EQ(peer->create(uid2, tid2, "a.txt", &fid2), 0u);
-    ASSERT_EQ(peer->lockx(uid2, tid2, fid2, 0, {range(0, 10)}, {}), 0u);
-    ASSERT_EQ(peer->logoff(uid2), 0u);
+    ASSERT_EQ(create(*peer, uid2, tid2, "a.txt", &fid2), 0u);
+    ASSERT_EQ(lockx(*peer, uid2, tid2, fid2, 0, {range(0, 10)}, {}), 0u);
+    ASSERT_EQ(logoff(*peer, uid2), 0u);
     std::uint16_t fid1 = 0;
-    std::uint32_t st = peer->create(uid1, tid2, "a.txt", &fid1);
+    std::uint32_t st = create(*peer, uid1, tid2, "a.txt", &fid1);
     if (!keep) {
       // MS-CIFS 3.3.5.44 / 2.2.4.54: LOGOFF_ANDX disconnects every tree connect of the UID -> ERRSRV/ERRinvtid
       // (MS-CIFS 3.3.5.2).
@@ -254,9 +187,9 @@ TEST_F(Smb1SambaCompat, LogoffAndTheUidsTreeConnects) {
     }
     ASSERT_EQ(st, 0u) << "the tree connect should survive LOGOFF_ANDX with the option";
     // The logged-off UID's opens are still closed (and their locks released: MS-CIFS 3.3.5.44 / Samba alike).
-    EXPECT_EQ(peer->lockx(uid1, tid2, fid1, 0, {range(0, 10)}, {}), 0u);
+    EXPECT_EQ(lockx(*peer, uid1, tid2, fid1, 0, {range(0, 10)}, {}), 0u);
     // MS-CIFS 3.3.5.30: an unknown FID -> STATUS_INVALID_HANDLE (ERRDOS/ERRbadfid).
-    if (fid2 != fid1) EXPECT_EQ(peer->lockx(uid1, tid2, fid2, 0, {range(20, 10)}, {}), 0xC0000008u);
+    if (fid2 != fid1) EXPECT_EQ(lockx(*peer, uid1, tid2, fid2, 0, {range(20, 10)}, {}), 0xC0000008u);
   }
 }
 
