@@ -173,7 +173,7 @@ bool reference_quiet(const std::string& control_path, const std::vector<ClientBy
       if (c.port == watch) {
         std::uint64_t queued = e.value("queued", std::uint64_t{0}), written = e.value("written", std::uint64_t{0});
         if (written != queued) settled = false;                      // still writing to us
-        else if (written > c.received) return false;                 // bytes on their way to us: a message comes
+        else if (written != c.received) return false;                // bytes on their way to us: a message comes
       }
     }
     if (i != connections.size()) return false;
