@@ -821,7 +821,9 @@ std::variant<Scenario, LoadError> load_scenario_text(const std::string& text, co
   json root;
   try {
     root = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
+    // parse_error, and out_of_range for a number literal that overflows a double ("1E999"; found by
+    // fuzz_scenario_loader): both are a file the user must fix, never a crash.
     return LoadError{file + ": invalid JSON: " + e.what()};
   }
   try {

@@ -107,6 +107,17 @@ INSTANTIATE_TEST_SUITE_P(
                  "scenarios/flush/x.json: step 1 (use open-file: step 1 send CREATE): field args.desired_access: unknown value \"FILE_READ_DATAZ\""}),
     [](const ::testing::TestParamInfo<TypoCase>& i) { return std::string(i.param.name); });
 
+// Found by fuzz_scenario_loader (2026-11-21): a number literal that overflows a double made json::parse throw
+// out_of_range, which escaped the loader and ended the process. It is a JSON error in the file like any other.
+TEST(ScenarioLoader, OverflowingNumberLiteralIsAJsonErrorNotACrash) {
+  for (const char* text : {R"({"id": 44444E44444444444444444444444444})", "[1E999]", R"({"steps": [-1e400]})"}) {
+    auto r = load_scenario_text(text, "scenarios/x.json", opts());
+    ASSERT_TRUE(std::holds_alternative<LoadError>(r)) << text;
+    EXPECT_NE(std::get<LoadError>(r).message.find("scenarios/x.json: invalid JSON"), std::string::npos)
+        << std::get<LoadError>(r).message;
+  }
+}
+
 TEST(ScenarioLoader, ControlStepMakesTheScenarioReferenceOnly) {
   json j = base();
   j["steps"].push_back({{"control", "state"}, {"expect", {{"open", "$f1"}, {"fields", {{"flush_count", 1}}}}}});
