@@ -240,16 +240,7 @@ HandlerResult pipe_create(RequestContext& ctx, const proto::CreateRequest& req) 
   pipe->name = name;
   pipe->reader_held = *ep != PipeEndpoint::rpc;  // stall/hangup never read; test starts held (pipe_release)
 
-  auto open = std::make_unique<Open>();
-  do {
-    open->file_id = session.next_file_id++;
-  } while (open->file_id == ~0ull || session.open_table.count(open->file_id));
-  do {
-    open->durable_file_id = s.next_durable_file_id++;
-  } while (open->durable_file_id == ~0ull || s.global_open_table.count(open->durable_file_id));
-  open->session = &session;
-  open->tree_connect = &tree;
-  open->connection = &ctx.connection;
+  auto open = new_open(s, session, tree, ctx.connection);
   open->path = name;
   open->is_pipe = true;
   open->pipe = pipe;
@@ -267,11 +258,7 @@ HandlerResult pipe_create(RequestContext& ctx, const proto::CreateRequest& req) 
   resp.file_attributes = FILE_ATTRIBUTE_NORMAL;
   resp.file_id = {open->durable_file_id, open->file_id};
   ctx.produced_file_id = resp.file_id;
-  ++s.statistics.sts0_fopens;
-  ++tree.open_count;
-  s.global_open_table[open->durable_file_id] = open.get();
-  ctx.open = open.get();
-  session.open_table.emplace(open->file_id, std::move(open));
+  ctx.open = &register_open(s, std::move(open));
   return resp;
 }
 

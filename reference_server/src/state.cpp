@@ -90,6 +90,29 @@ Connection& add_connection(Server& s, std::shared_ptr<Transport> transport) {
   return ref;
 }
 
+std::unique_ptr<Open> new_open(Server& s, Session& session, TreeConnect& tree, Connection& c, std::uint64_t volatile_id) {
+  auto open = std::make_unique<Open>();
+  open->file_id = volatile_id;
+  while (open->file_id == 0 || open->file_id == ~0ull || session.open_table.count(open->file_id))
+    open->file_id = session.next_file_id++;
+  do {
+    open->durable_file_id = s.next_durable_file_id++;
+  } while (open->durable_file_id == ~0ull || s.global_open_table.count(open->durable_file_id));
+  open->session = &session;
+  open->tree_connect = &tree;
+  open->connection = &c;
+  return open;
+}
+
+Open& register_open(Server& s, std::unique_ptr<Open> open) {
+  ++s.statistics.sts0_fopens;
+  ++open->tree_connect->open_count;
+  s.global_open_table[open->durable_file_id] = open.get();
+  Open& ref = *open;
+  open->session->open_table.emplace(open->file_id, std::move(open));
+  return ref;
+}
+
 void close_open(Server& s, Open& open) {
   Session* session = open.session;
   oplock_on_close(s, open);  // a closed holder completes its oplock break; waiters re-run (oplock.hpp)

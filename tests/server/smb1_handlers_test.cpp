@@ -21,21 +21,9 @@ namespace {
 
 namespace p = proto::smb1;
 
-class Smb1Handlers : public ::testing::Test {
+class Smb1Handlers : public Smb1ServerTest {
  protected:
-  void SetUp() override {
-    ServerConfig cfg;
-    cfg.shares.push_back(ShareConfig{"share", dir.path});
-    cfg.users["alice"] = "pass";
-    cfg.users["bob"] = "pass2";
-    cfg.smb1_enabled = true;
-    auto made = make_server(cfg, [this] { return now; });
-    ASSERT_TRUE(std::holds_alternative<std::unique_ptr<Server>>(made));
-    server = std::move(std::get<0>(made));
-  }
-  TempDir dir;
-  Clock::TimePoint now{std::chrono::seconds(1000)};
-  std::unique_ptr<Server> server;
+  void SetUp() override { make(); }
 };
 
 TEST_F(Smb1Handlers, NegotiateSelectsNtLm012WithExtendedSecurity) {

@@ -181,23 +181,15 @@ Answer answer(const wire::Bytes& m) {
   return Answer{d->header.status, d->header.has_nt_status(), d->header.mid};
 }
 
-class Smb1Locking : public ::testing::Test {
+class Smb1Locking : public Smb1ServerTest {
  protected:
   void start(bool quirk) {
-    ServerConfig cfg;
-    cfg.shares.push_back(ShareConfig{"share", dir.path});
-    cfg.users["alice"] = "pass";
-    cfg.smb1_enabled = true;
-    cfg.smb1_lock_retry_conflict = quirk;
-    auto made = make_server(cfg, [this] { return now; });
-    ASSERT_TRUE(std::holds_alternative<std::unique_ptr<Server>>(made));
-    server = std::move(std::get<0>(made));
+    a.reset();
+    make([&](ServerConfig& cfg) { cfg.smb1_lock_retry_conflict = quirk; });
+    ASSERT_TRUE(server);
     a.emplace(*server);
     ASSERT_EQ(a->logon(), "");
   }
-  TempDir dir;
-  Clock::TimePoint now{std::chrono::seconds(1000)};
-  std::unique_ptr<Server> server;
   std::optional<Smb1Peer> a;
 };
 

@@ -48,17 +48,11 @@ std::vector<std::pair<std::uint16_t, std::uint8_t>> breaks_in(const std::vector<
   return out;
 }
 
-class Smb1OplockPaths : public ::testing::Test {
+class Smb1OplockPaths : public Smb1ServerTest {
  protected:
   void SetUp() override {
-    ServerConfig cfg;
-    cfg.shares.push_back(ShareConfig{"share", dir.path});
-    cfg.users["alice"] = "pass";
-    cfg.users["bob"] = "pass2";
-    cfg.smb1_enabled = true;
-    auto made = make_server(cfg, [this] { return now; });
-    ASSERT_TRUE(std::holds_alternative<std::unique_ptr<Server>>(made));
-    server = std::move(std::get<0>(made));
+    make();
+    ASSERT_TRUE(server);
     a = std::make_unique<Smb1Peer>(*server);
     b = std::make_unique<Smb1Peer>(*server);
     ASSERT_EQ(a->logon("alice", "pass"), "");
@@ -69,9 +63,6 @@ class Smb1OplockPaths : public ::testing::Test {
     d.file_name = name;
     return peer.send(Smb1Peer::header(p::Command::SMB_COM_DELETE, 50), d);
   }
-  TempDir dir;
-  Clock::TimePoint now{std::chrono::seconds(1000)};
-  std::unique_ptr<Server> server;
   std::unique_ptr<Smb1Peer> a, b;
 };
 

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -156,6 +158,29 @@ class Smb1Peer {
   Server& server_;
   std::shared_ptr<FakeTransport> transport_;
   Connection* conn_ = nullptr;
+};
+
+/**
+ * The SMB1 server tests' fixture: an in-process server with SMB1 on, share "share" in a temporary directory,
+ * accounts alice/pass and bob/pass2, and a fake clock `now` (advance it and call server->clock.fire_due()).
+ */
+class Smb1ServerTest : public ::testing::Test {
+ protected:
+  /** Makes `server`; `configure` sets options (the compatibility switches) on the config first. */
+  void make(const std::function<void(ServerConfig&)>& configure = {}) {
+    ServerConfig cfg;
+    cfg.shares.push_back(ShareConfig{"share", dir.path});
+    cfg.users["alice"] = "pass";
+    cfg.users["bob"] = "pass2";
+    cfg.smb1_enabled = true;
+    if (configure) configure(cfg);
+    auto made = make_server(cfg, [this] { return now; });
+    ASSERT_TRUE(std::holds_alternative<std::unique_ptr<Server>>(made)) << std::get<std::string>(made);
+    server = std::move(std::get<0>(made));
+  }
+  TempDir dir;
+  Clock::TimePoint now{std::chrono::seconds(1000)};
+  std::unique_ptr<Server> server;
 };
 
 /** The FID of a successful NT_CREATE_ANDX response. */

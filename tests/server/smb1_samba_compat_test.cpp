@@ -116,24 +116,18 @@ std::uint32_t lockx(Smb1Peer& peer, std::uint16_t uid, std::uint16_t tid, std::u
   return p::decode_response(r.at(0))->header.status;
 }
 
-class Smb1SambaCompat : public ::testing::Test {
+class Smb1SambaCompat : public Smb1ServerTest {
  protected:
   void start(bool unlock_oldest_first, bool logoff_keeps_trees) {
-    ServerConfig cfg;
-    cfg.shares.push_back(ShareConfig{"share", dir.path});
-    cfg.users["alice"] = "pass";
-    cfg.smb1_enabled = true;
-    cfg.smb1_unlock_oldest_first = unlock_oldest_first;
-    cfg.smb1_logoff_keeps_trees = logoff_keeps_trees;
-    auto made = make_server(cfg, [this] { return now; });
-    ASSERT_TRUE(std::holds_alternative<std::unique_ptr<Server>>(made));
-    server = std::move(std::get<0>(made));
+    peer.reset();
+    make([&](ServerConfig& cfg) {
+      cfg.smb1_unlock_oldest_first = unlock_oldest_first;
+      cfg.smb1_logoff_keeps_trees = logoff_keeps_trees;
+    });
+    ASSERT_TRUE(server);
     peer.emplace(*server);
     ASSERT_TRUE(peer->negotiate());
   }
-  TempDir dir;
-  Clock::TimePoint now{std::chrono::seconds(1000)};
-  std::unique_ptr<Server> server;
   std::optional<Smb1Peer> peer;
 };
 

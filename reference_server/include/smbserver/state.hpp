@@ -259,6 +259,14 @@ Share* find_share(Server& s, std::string_view name);
 /** Registers a new Connection using `transport`; the caller feeds it bytes (connection.hpp). */
 Connection& add_connection(Server& s, std::shared_ptr<Transport> transport);
 
+/**
+ * A new Open of `session` on `tree` from `c` (MS-SMB2 3.3.5.9 "successful open initialisation"): DurableFileId
+ * (FileId.Persistent) unique in GlobalOpenTable and never all-ones; FileId.Volatile = `volatile_id`, or when 0 the
+ * session's next unused one. Not yet in any table: register_open() adds it once the open has succeeded.
+ */
+std::unique_ptr<Open> new_open(Server& s, Session& session, TreeConnect& tree, Connection& c, std::uint64_t volatile_id = 0);
+/** Adds `open` to GlobalOpenTable and Session.OpenTable and counts it (sts0_fopens, TreeConnect.OpenCount). */
+Open& register_open(Server& s, std::unique_ptr<Open> open);
 /** Closes one open (3.3.4.17): store handle, file table, tables, OpenCount, delete-on-close. */
 void close_open(Server& s, Open& open);
 /** Closes every open of the tree, then frees it (3.3.5.8). */

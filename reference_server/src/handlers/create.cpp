@@ -52,6 +52,16 @@ File* file_open_by_path(Server& s, const Share* share, const std::string& path) 
   return nullptr;
 }
 
+void set_create_file_info(proto::CreateResponse& resp, const FileStat& fs) {
+  resp.creation_time = fs.times.creation_time;
+  resp.last_access_time = fs.times.last_access_time;
+  resp.last_write_time = fs.times.last_write_time;
+  resp.change_time = fs.times.change_time;
+  resp.allocation_size = fs.allocation_size;
+  resp.end_of_file = fs.end_of_file;
+  resp.file_attributes = fs.file_attributes;
+}
+
 HandlerResult handle_create(RequestContext& ctx, const proto::CreateRequest& req) {
   Server& s = ctx.server;
   // 3.3.5.9: session (3.3.5.2.9), then tree (3.3.5.2.11).
@@ -166,16 +176,7 @@ HandlerResult handle_create(RequestContext& ctx, const proto::CreateRequest& req
   }
 
   // 3.3.5.9 successful open initialisation.
-  auto open = std::make_unique<Open>();
-  do {
-    open->file_id = session.next_file_id++;
-  } while (open->file_id == ~0ull || session.open_table.count(open->file_id));
-  do {
-    open->durable_file_id = s.next_durable_file_id++;
-  } while (open->durable_file_id == ~0ull || s.global_open_table.count(open->durable_file_id));
-  open->session = &session;
-  open->tree_connect = &tree;
-  open->connection = &ctx.connection;
+  auto open = new_open(s, session, tree, ctx.connection);
   open->local_open = handle;
   open->path = *path;
   open->is_directory = fs.is_directory;
@@ -204,13 +205,7 @@ HandlerResult handle_create(RequestContext& ctx, const proto::CreateRequest& req
   proto::CreateResponse resp;
   resp.oplock_level = open->oplock_level;
   resp.create_action = static_cast<std::uint32_t>(opened->action);
-  resp.creation_time = fs.times.creation_time;
-  resp.last_access_time = fs.times.last_access_time;
-  resp.last_write_time = fs.times.last_write_time;
-  resp.change_time = fs.times.change_time;
-  resp.allocation_size = fs.allocation_size;
-  resp.end_of_file = fs.end_of_file;
-  resp.file_attributes = fs.file_attributes;
+  set_create_file_info(resp, fs);
   resp.file_id = {open->durable_file_id, open->file_id};
   // Response contexts: MxAc (2.2.14.2.5), QFid (2.2.14.2.9), and DHnQ/DH2Q when durability is granted
   // (grant_durability below). RqLs is not granted (no leases), so it gets no response context.
@@ -230,11 +225,7 @@ HandlerResult handle_create(RequestContext& ctx, const proto::CreateRequest& req
   grant_durability(ctx, req, *open, resp);
   set_replay_eligibility(ctx, req, *open, resp);  // 3.3.5.9.10 Open.IsReplayEligible (create_replay.cpp)
   ctx.produced_file_id = resp.file_id;
-  ++s.statistics.sts0_fopens;
-  ++tree.open_count;
-  s.global_open_table[open->durable_file_id] = open.get();
-  ctx.open = open.get();
-  session.open_table.emplace(open->file_id, std::move(open));
+  ctx.open = &register_open(s, std::move(open));
   return resp;
 }
 

@@ -98,13 +98,7 @@ std::optional<HandlerResult> create_replay(RequestContext& ctx, const proto::Cre
     auto st = open.tree_connect->share->store->stat(*open.local_open);
     if (!st) return HandlerResult(st.status());
     const FileStat& fs = st.value();
-    resp.creation_time = fs.times.creation_time;
-    resp.last_access_time = fs.times.last_access_time;
-    resp.last_write_time = fs.times.last_write_time;
-    resp.change_time = fs.times.change_time;
-    resp.allocation_size = fs.allocation_size;
-    resp.end_of_file = fs.end_of_file;
-    resp.file_attributes = fs.file_attributes;
+    set_create_file_info(resp, fs);
     if (proto::find_create_context(req.create_contexts, proto::SMB2_CREATE_QUERY_ON_DISK_ID)) {
       proto::QueryOnDiskIdResponse q;  // 2.2.14.2.9, as for a new open (create.cpp)
       for (int i = 0; i < 8; ++i) q.disk_file_id[i] = static_cast<std::uint8_t>(fs.index_number >> (8 * i));

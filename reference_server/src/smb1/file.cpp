@@ -148,14 +148,7 @@ Reply handle_nt_create(Request& r, const p::NtCreateAndxRequest& m) {
     if (!find_fid(r.connection, cand)) fid = cand;
   }
   if (fid == 0) return NtStatus{0xC00001AB};  // STATUS_TOO_MANY_OPENED_FILES (ERRDOS/ERRnofids)
-  auto open = std::make_unique<Open>();
-  open->file_id = fid;
-  do {
-    open->durable_file_id = s.next_durable_file_id++;
-  } while (open->durable_file_id == ~0ull || s.global_open_table.count(open->durable_file_id));
-  open->session = &session;
-  open->tree_connect = &tree;
-  open->connection = &r.connection;
+  auto open = new_open(s, session, tree, r.connection, fid);
   open->local_open = handle;
   open->path = *path;
   open->is_directory = fs.is_directory;
@@ -203,10 +196,7 @@ Reply handle_nt_create(Request& r, const p::NtCreateAndxRequest& m) {
     resp.maximal_access_rights = tree.maximal_access;
     resp.guest_maximal_access_rights = 0;
   }
-  ++s.statistics.sts0_fopens;
-  ++tree.open_count;
-  s.global_open_table[open->durable_file_id] = open.get();
-  session.open_table.emplace(fid, std::move(open));
+  register_open(s, std::move(open));
   return resp;
 }
 
