@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "server_fixture.hpp"
 #include "smbproto/fscc.hpp"
@@ -166,9 +168,14 @@ TEST_F(RenameStreams, StreamDataIsSeparateInvisibleAndDeletedWithTheFile) {
   q.output_buffer_length = 65536;
   Reply l = f.request(proto::Command::QUERY_DIRECTORY, q);
   ASSERT_EQ(l.status(), status::STATUS_SUCCESS);
-  std::string listing(l.as<proto::QueryDirectoryResponse>().output_buffer.begin(),
-                      l.as<proto::QueryDirectoryResponse>().output_buffer.end());
-  EXPECT_EQ(listing.find("s\0t\0r\0e\0a\0m", 0), std::string::npos);
+  // Decode the entries (MS-FSCC 2.4.10) and compare names: a byte search would also hit timestamp bytes.
+  auto entries = proto::fscc::decode_entries<proto::fscc::FileDirectoryInformation>(
+      l.as<proto::QueryDirectoryResponse>().output_buffer);
+  ASSERT_TRUE(entries);
+  std::vector<std::string> names;
+  for (const auto& e : *entries)
+    if (e.file_name != "." && e.file_name != "..") names.push_back(e.file_name);
+  EXPECT_EQ(names, std::vector<std::string>{"f.txt"});
   // Deleting the file (delete-on-close) removes its streams.
   proto::FileId del = ok_open("f.txt", kFileAll, kShareAll, kOpen, 0x1000 /*DELETE_ON_CLOSE*/);
   f.close(del);
