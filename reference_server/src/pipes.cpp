@@ -15,8 +15,11 @@ namespace {
 constexpr std::uint32_t FILE_DIRECTORY_FILE = 0x00000001;
 constexpr std::uint32_t FILE_ATTRIBUTE_NORMAL = 0x00000080;
 constexpr std::uint32_t FILE_OPENED = 1;  // 2.2.14 CreateAction
-/** The hangup endpoint's server end closes this long after the first WRITE (server clock, advance_clock moves it). */
-constexpr auto kHangupDelay = std::chrono::milliseconds(200);
+/**
+ * The hangup endpoint's server end closes this long after the first READ or FLUSH starts waiting on it (server
+ * clock, advance_clock moves it): the waiter is certainly pending when the end closes, whatever the machine's load.
+ */
+constexpr auto kHangupDelay = std::chrono::milliseconds(5);
 
 std::string pipe_name(std::string_view n) {
   while (!n.empty() && n.front() == '\\') n.remove_prefix(1);
@@ -204,6 +207,12 @@ HandlerResult wait_on(RequestContext& ctx, Open& open, bool is_read, std::uint32
     return true;
   });
   (is_read ? open.pipe->reads : open.pipe->flushes).push_back({*token, length});
+  if (open.pipe->endpoint == PipeEndpoint::hangup && !open.pipe->hangup_armed) {
+    open.pipe->hangup_armed = true;
+    server.clock.schedule_after(kHangupDelay, [&server, weak]() {
+      if (auto q = weak.lock()) close_server_end(server, *q);
+    });
+  }
   return HandlerResult::go_pending();
 }
 
@@ -274,14 +283,6 @@ HandlerResult pipe_write(RequestContext& ctx, Open& open, const proto::WriteRequ
   // The server end is gone: the pipe is broken (the object store's status is returned, 3.3.5.13).
   if (p.server_closed) return status::STATUS_PIPE_BROKEN;
   p.inbound.insert(p.inbound.end(), req.data.begin(), req.data.end());
-  if (p.endpoint == PipeEndpoint::hangup && !p.wrote) {
-    Server& server = ctx.server;
-    std::weak_ptr<PipeInstance> weak = open.pipe;
-    server.clock.schedule_after(kHangupDelay, [&server, weak]() {
-      if (auto q = weak.lock()) close_server_end(server, *q);
-    });
-  }
-  p.wrote = true;
   pump(ctx.server, p);
   proto::WriteResponse resp;
   resp.count = static_cast<std::uint32_t>(req.data.size());

@@ -137,9 +137,11 @@ TEST(Pipes, HangupCompletesPendingFlushWithPipeBroken) {
   PipeFixture f;
   auto p = f.pipe("smbconform-hangup");
   ASSERT_EQ(s(f.write(p, {1}).status()), "STATUS_SUCCESS");
+  // A WRITE alone does not start the hang-up: the end closes 5 ms after a FLUSH (or READ) starts waiting.
+  f.server->clock.advance(std::chrono::seconds(1));
   std::uint64_t mid = f.pending_flush(p);
   std::size_t mark = f.transport->frames.size();
-  f.server->clock.advance(std::chrono::milliseconds(199));
+  f.server->clock.advance(std::chrono::milliseconds(4));
   EXPECT_TRUE(f.sent_since(mark).empty());
   f.server->clock.advance(std::chrono::milliseconds(1));
   auto sent = f.sent_since(mark);

@@ -7,7 +7,8 @@
 //                       with a bind_ack accepting NDR (12.6.4.4), any other complete request PDU with a fault
 //                       (nca_op_rng_error): a pipe to open, write, read, flush and close, nothing RPC-wise.
 //   smbconform-stall    reader never reads until the open goes away: a FLUSH after a WRITE stays pending.
-//   smbconform-hangup   reader never reads; the server end closes 200 ms (server clock) after the first WRITE.
+//   smbconform-hangup   reader never reads; the server end closes 5 ms (server clock) after the first READ or FLUSH
+//                       starts waiting on it.
 //   smbconform-test     a reader controlled through the control channel (ops pipe_list, pipe_hold, pipe_release,
 //                       pipe_close, pipe_send; CONTROL.md "Pipes"): held at open, it consumes everything when
 //                       released, and can be closed (server end) or made to send bytes to the client.
@@ -41,7 +42,7 @@ struct PipeInstance {
   std::vector<std::uint8_t> outbound;  ///< written by the server end, not yet read by the client
   bool reader_held = false;            ///< the server end does not read (stall, hangup, test while held)
   bool server_closed = false;          ///< the server end has closed: I/O fails with STATUS_PIPE_BROKEN
-  bool wrote = false;                  ///< a WRITE has been seen (hangup timer armed)
+  bool hangup_armed = false;           ///< hangup endpoint: a READ/FLUSH has waited, the close is scheduled
   std::uint64_t consumed = 0;          ///< bytes the server end has consumed so far
   std::vector<std::uint8_t> rpc_rx;    ///< rpc endpoints: consumed bytes not yet forming a whole PDU
   std::vector<Waiter> flushes;         ///< pending FLUSH requests (3.3.5.11)

@@ -5,34 +5,13 @@
 #include "smbproto/fscc.hpp"
 #include "smbserver/access.hpp"
 #include "smbserver/handlers.hpp"
+#include "smbserver/name_expression.hpp"
 
 namespace smb::server {
 namespace {
 
 namespace f = proto::fscc;
 
-char fold(char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); }
-
-/** Case-insensitive match with '*' (any run) and '?' (one character), MS-FSA 2.1.4.4 (basic subset). */
-bool wildcard_match(std::string_view pat, std::string_view name) {
-  std::size_t p = 0, n = 0, star = std::string_view::npos, mark = 0;
-  while (n < name.size()) {
-    if (p < pat.size() && (pat[p] == '?' || fold(pat[p]) == fold(name[n]))) {
-      ++p;
-      ++n;
-    } else if (p < pat.size() && pat[p] == '*') {
-      star = p++;
-      mark = n;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      n = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pat.size() && pat[p] == '*') ++p;
-  return p == pat.size();
-}
 
 template <class T>
 T fill(const DirEntry& e) {
@@ -63,7 +42,7 @@ wire::Bytes pack(DirectoryEnumeration& en, std::uint32_t limit, bool single, std
   first_too_big = false;
   while (en.next < en.entries.size()) {
     const DirEntry& e = en.entries[en.next];
-    if (!wildcard_match(en.pattern, e.name)) {
+    if (!name_in_expression(en.pattern, e.name)) {
       ++en.next;
       continue;
     }

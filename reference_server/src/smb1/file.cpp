@@ -5,6 +5,7 @@
 
 #include "smb1_internal.hpp"
 #include "smbserver/access.hpp"
+#include "smbserver/name_expression.hpp"
 #include "smbserver/lock_hooks.hpp"
 #include "smbserver/oplock.hpp"
 
@@ -379,27 +380,6 @@ Reply handle_write_and_close(Request& r, const p::WriteAndCloseRequest& m) {
 
 namespace {
 
-char fold(char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); }
-
-bool wildcard_match(std::string_view pat, std::string_view name) {
-  std::size_t p = 0, n = 0, star = std::string_view::npos, mark = 0;
-  while (n < name.size()) {
-    if (p < pat.size() && (pat[p] == '?' || pat[p] == '>' || fold(pat[p]) == fold(name[n]))) {
-      ++p;
-      ++n;
-    } else if (p < pat.size() && (pat[p] == '*' || pat[p] == '<')) {
-      star = p++;
-      mark = n;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      n = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pat.size() && (pat[p] == '*' || pat[p] == '<' || pat[p] == '"' || pat[p] == '.')) ++p;
-  return p == pat.size();
-}
 
 /**
  * Deletes one file by path (MS-CIFS 3.3.5.9). The delete is an open of the file for DELETE (MS-FSA 2.1.5.1,
@@ -435,7 +415,7 @@ Reply handle_delete(Request& r, const p::DeleteRequest& m) {
   std::string name = m.file_name;
   std::size_t cut = name.find_last_of('\\');
   std::string leaf = cut == std::string::npos ? name : name.substr(cut + 1);
-  if (leaf.find_first_of("*?<>\"") == std::string::npos) {
+  if (!has_wildcards(leaf)) {
     auto path = smb1_path(name);
     if (!path) return path.status();
     File* wait_on = nullptr;
@@ -459,7 +439,7 @@ Reply handle_delete(Request& r, const p::DeleteRequest& m) {
   if (!entries) return entries.status();
   bool any = false;
   for (const auto& e : entries.value()) {
-    if (e.stat.is_directory || !wildcard_match(leaf, e.name)) continue;
+    if (e.stat.is_directory || !name_in_expression(leaf, e.name)) continue;
     std::string p = dpath->empty() ? e.name : *dpath + "/" + e.name;
     File* wait_on = nullptr;
     NtStatus st = delete_one(r.server, share, p, &wait_on);

@@ -5,6 +5,7 @@
 
 #include "smb1_internal.hpp"
 #include "smbserver/access.hpp"
+#include "smbserver/name_expression.hpp"
 #include "smbserver/oplock.hpp"
 #include "smbserver/rename.hpp"
 
@@ -331,7 +332,7 @@ void setattr(Server& s, Connection& c, const p::Header& h, wire::ByteView m, std
 static Reply rename_by_name(Request& r, const std::string& old_name, const std::string& new_name) {
   Server& s = r.server;
   if (!r.tree->share || !r.tree->share->store) return status::STATUS_ACCESS_DENIED;
-  if (old_name.find_first_of("*?<>\"") != std::string::npos) return status::STATUS_NOT_IMPLEMENTED;
+  if (has_wildcards(old_name)) return status::STATUS_NOT_IMPLEMENTED;
   auto src = smb1_path(old_name);
   if (!src) return src.status();
   auto dst = smb1_path(new_name);
@@ -382,7 +383,7 @@ Reply handle_nt_rename(Request& r, const p::NtRenameRequest& m) {
   // MS-CIFS 3.3.5.53: wildcards in OldFileName -> STATUS_OBJECT_PATH_SYNTAX_BAD; an InformationLevel other than
   // RENAME_FILE and SET_LINK_INFO SHOULD fail with STATUS_INVALID_SMB (<319>). Hard links (SET_LINK_INFO) are not
   // implemented here: STATUS_NOT_SUPPORTED.
-  if (m.old_file_name.find_first_of("*?<>\"") != std::string::npos) return status::STATUS_OBJECT_PATH_SYNTAX_BAD;
+  if (has_wildcards(m.old_file_name)) return status::STATUS_OBJECT_PATH_SYNTAX_BAD;
   if (m.information_level == p::SMB_NT_RENAME_SET_LINK_INFO) return status::STATUS_NOT_SUPPORTED;
   if (m.information_level != p::SMB_NT_RENAME_RENAME_FILE) return status::STATUS_INVALID_SMB;
   Reply rep = rename_by_name(r, m.old_file_name, m.new_file_name);

@@ -7,6 +7,7 @@
 #include "smbproto/fscc.hpp"
 #include "smbproto/smb1/trans2.hpp"
 #include "smbserver/access.hpp"
+#include "smbserver/name_expression.hpp"
 #include "smbserver/oplock.hpp"
 #include "smbserver/rename.hpp"
 
@@ -25,27 +26,6 @@ constexpr std::uint16_t kPassBasic = 1004, kPassDisposition = 1013, kPassAllocat
 // MS-FSCC pass-through classes accepted on QUERY (MS-SMB 2.2.2.3.5: level = 1000 + FileInformationClass).
 constexpr std::uint16_t kPassQueryBasic = 1004, kPassQueryStandard = 1005, kPassQueryAll = 1018;
 
-char fold(char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); }
-
-bool wildcard_match(std::string_view pat, std::string_view name) {
-  std::size_t p = 0, n = 0, star = std::string_view::npos, mark = 0;
-  while (n < name.size()) {
-    if (p < pat.size() && (pat[p] == '?' || pat[p] == '>' || fold(pat[p]) == fold(name[n]))) {
-      ++p;
-      ++n;
-    } else if (p < pat.size() && (pat[p] == '*' || pat[p] == '<')) {
-      star = p++;
-      mark = n;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      n = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pat.size() && (pat[p] == '*' || pat[p] == '<' || pat[p] == '"' || pat[p] == '.')) ++p;
-  return p == pat.size();
-}
 
 p::Transaction2Response as_trans2(const p::Trans2QueryInformationResponse& m, const p::Context& c) {
   return p::to_transaction2(m, c);
@@ -59,7 +39,7 @@ std::vector<p::SmbFindFileBothDirectoryInfo> take_entries(Smb1Search& search, st
   std::vector<p::SmbFindFileBothDirectoryInfo> out;
   while (search.next < search.entries.size() && out.size() < max_count) {
     const DirEntry& e = search.entries[search.next];
-    if (!wildcard_match(search.pattern, e.name)) {
+    if (!name_in_expression(search.pattern, e.name)) {
       ++search.next;
       continue;
     }
@@ -86,7 +66,7 @@ std::vector<p::SmbFindFileBothDirectoryInfo> take_entries(Smb1Search& search, st
 
 bool more_matches(const Smb1Search& s) {
   for (std::size_t i = s.next; i < s.entries.size(); ++i)
-    if (wildcard_match(s.pattern, s.entries[i].name)) return true;
+    if (name_in_expression(s.pattern, s.entries[i].name)) return true;
   return false;
 }
 
