@@ -158,16 +158,22 @@ std::optional<json> merge_reports(const std::vector<json>& reports, std::string&
   });
   out["started"] = started;
   out["duration_ms"] = duration;
+  out["scenarios"] = std::move(scenarios);
+  summarize(out);
+  if (reports.size() > 1) out["merged_from"] = reports.size();
+  return out;
+}
+
+void summarize(json& report) {
   json summary = {{"pass", 0}, {"non_strict", 0}, {"fail", 0}, {"unsupported", 0}, {"ungraded", 0}};
   std::map<std::string, std::vector<std::pair<std::string, Verdict>>> reqs;
-  for (const auto& s : scenarios) {
+  for (const auto& s : report.at("scenarios")) {
     std::string v = s.value("verdict", "ungraded");
     summary[v] = summary[v].get<int>() + 1;
     for (const auto& q : s.value("requirements", json::array()))
       reqs[q.get<std::string>()].push_back({s.value("id", ""), verdict_from_string(v).value_or(Verdict::ungraded)});
   }
-  out["summary"] = summary;
-  out["scenarios"] = scenarios;
+  report["summary"] = std::move(summary);
   json rq = json::object();
   for (const auto& [id, list] : reqs) {
     std::vector<Verdict> vs;
@@ -176,12 +182,10 @@ std::optional<json> merge_reports(const std::vector<json>& reports, std::string&
       vs.push_back(v);
       sids.push_back(sid);
     }
-    rq[id] = {{"verdict", to_string(requirement_verdict(vs))}, {"scenarios", sids}};
+    rq[id] = {{"verdict", to_string(requirement_verdict(vs))}, {"scenarios", std::move(sids)}};
   }
-  out["requirements"] = rq;
-  out["score"] = score(out);
-  if (reports.size() > 1) out["merged_from"] = reports.size();
-  return out;
+  report["requirements"] = std::move(rq);
+  report["score"] = score(report);
 }
 
 json score(const json& report) {

@@ -1,4 +1,5 @@
 // Tests of harness/src/profile.cpp: shipped target profiles, located profile errors, expectation fragments.
+#include "harness/test_util.hpp"
 #include "smbharness/profile.hpp"
 
 #include <gtest/gtest.h>
@@ -14,17 +15,7 @@ namespace fs = std::filesystem;
 
 fs::path source(const std::string& rel) { return fs::path(SMBCONFORM_SOURCE_DIR) / rel; }
 
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("smbconform-profile-test-" + std::to_string(::getpid()) + "-" +
-                                                std::to_string(reinterpret_cast<std::uintptr_t>(this)));
-  TempDir() { fs::create_directories(path); }
-  ~TempDir() { fs::remove_all(path); }
-  fs::path write(const std::string& rel, const std::string& text) const {
-    fs::create_directories((path / rel).parent_path());
-    std::ofstream(path / rel) << text;
-    return path / rel;
-  }
-};
+using test::TempDir;
 
 TEST(Profile, ShippedProfilesLoad) {
   for (const char* n : {"ref", "samba", "windows-2022"}) {

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "harness/test_util.hpp"
 #include "smbharness/ref_server.hpp"
 #include "smbharness/runner.hpp"
 #include "smbharness/scenario_loader.hpp"
@@ -13,7 +14,7 @@
 namespace smb::harness {
 namespace {
 
-std::filesystem::path server_binary() { return std::filesystem::path(SMBCONFORM_BINARY_DIR) / "bin" / "smbconform-server"; }
+using test::server_binary;
 
 Scenario load(const std::string& steps_json) {
   std::string text = R"({"id": "q", "title": "q", "description": "d", "requirements": ["SMB2-COMMON-20"],

@@ -4,13 +4,14 @@
 
 #include <filesystem>
 
+#include "harness/test_util.hpp"
 #include "smbharness/ref_server.hpp"
 #include "smbharness/target.hpp"
 
 namespace smb::harness {
 namespace {
 
-std::filesystem::path server_binary() { return std::filesystem::path(SMBCONFORM_BINARY_DIR) / "bin" / "smbconform-server"; }
+using test::server_binary;
 
 nlohmann::json state(const Target& t) {
   ControlClient cc(t.control_path);

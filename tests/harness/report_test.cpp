@@ -1,4 +1,5 @@
 // Tests of harness/src/report.cpp: expectation matching rules, requirement roll-up, report shape, CLI exit codes.
+#include "harness/test_util.hpp"
 #include "smbharness/report.hpp"
 
 #include <gtest/gtest.h>
@@ -96,20 +97,7 @@ TEST(Report, SummaryAndRequirementsAreFilled) {
   EXPECT_EQ(rep["scenarios"][0]["matches_expectation"], false);
 }
 
-/** Writes files into a fresh temp dir for CLI tests. */
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    path = std::filesystem::temp_directory_path() / ("smbconform-test-" + std::to_string(::getpid()) + "-" +
-                                                     std::to_string(std::rand()));
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream(path / name) << text;
-    return (path / name).string();
-  }
-};
+using test::TempDir;
 
 const char* kEchoScenario = R"({"id": "echo-ok", "title": "t", "description": "d", "requirements": ["SMB2-COMMON-20"],
   "spec": ["MS-SMB2 3.3.5.2"], "level": "MUST", "connections": {"A": {"connect": "negotiate"}},

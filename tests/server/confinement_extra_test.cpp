@@ -1,6 +1,7 @@
 // Confinement end to end (issue 9): SMB2 CREATE / SET_INFO through the reference server's connection engine with
 // racing symlink swaps, hard-link and rename targets outside the share, ':stream' names, reserved DOS device names
 // and over-long paths. Whatever the status, nothing outside the share root may be read, created or changed.
+#include "server/fs_snapshot.hpp"
 #include "server_fixture.hpp"
 
 #include <sys/stat.h>
@@ -22,7 +23,6 @@ namespace {
 namespace fs = std::filesystem;
 namespace a = smb::server::access;
 
-constexpr std::uint32_t kOpen = 1, kCreate = 2, kOpenIf = 3, kOverwriteIf = 5;  // MS-SMB2 2.2.13 CreateDisposition
 constexpr std::uint32_t kDirectoryFile = 0x1;                                    // CreateOptions FILE_DIRECTORY_FILE
 
 std::string read_all(const fs::path& p) {
@@ -32,20 +32,7 @@ std::string read_all(const fs::path& p) {
   return ss.str();
 }
 
-/** Every entry below `dir` with its type, size, link count, mtime and content: the "nothing changed" witness. */
-std::map<std::string, std::string> snapshot(const fs::path& dir) {
-  std::map<std::string, std::string> m;
-  for (auto& e : fs::recursive_directory_iterator(dir)) {
-    struct stat st {};
-    ::lstat(e.path().c_str(), &st);
-    std::ostringstream o;
-    o << std::oct << st.st_mode << std::dec << " size=" << st.st_size << " nlink=" << st.st_nlink
-      << " mtime=" << st.st_mtim.tv_sec << "." << st.st_mtim.tv_nsec;
-    if (S_ISREG(st.st_mode)) o << " content=" << read_all(e.path());
-    m[fs::relative(e.path(), dir).string()] = o.str();
-  }
-  return m;
-}
+using smb::test::snapshot;
 
 /**
  * A logged-on fixture whose share root sits in <base>/share next to a sentinel directory <base>/outside holding
@@ -154,7 +141,7 @@ TEST_F(Confinement, SymlinkRaceDuringCreatesNeverEscapes) {
 TEST_F(Confinement, RenameAndHardLinkTargetsOutsideAreRefused) {
   fs::path marker = root().parent_path() / "confinement-marker";
   std::string up = "..\\" + base_.filename().string() + "\\outside\\stolen";
-  for (const std::string target : {up, std::string("..\\confinement-marker"), std::string("\\..\\confinement-marker"),
+  for (const std::string& target : {up, std::string("..\\confinement-marker"), std::string("\\..\\confinement-marker"),
                                    outside_.string() + "/stolen", std::string("sub\\..\\..\\confinement-marker")}) {
     auto fid = f_.open("victim.txt", a::FILE_WRITE_DATA | a::DELETE, kOverwriteIf);
     EXPECT_FALSE(set_name_info(fid, 10, target).status().is_success()) << "rename to " << target;

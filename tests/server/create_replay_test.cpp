@@ -2,13 +2,12 @@
 #include "smbserver/lock_hooks.hpp"
 
 #include "server_fixture.hpp"
+#include "smbserver/oplock.hpp"
 
 namespace smb::server::test {
 namespace {
 
-constexpr std::uint32_t kReadWrite = 0x0001 | 0x0002 | 0x0004 | 0x0080;  // READ/WRITE/APPEND_DATA|READ_ATTRIBUTES
 constexpr std::uint32_t kReadAttributes = 0x0080;
-constexpr std::uint8_t kBatch = 0x09;
 
 proto::Guid guid(std::uint8_t seed) {
   proto::Guid g;
@@ -17,7 +16,7 @@ proto::Guid guid(std::uint8_t seed) {
 }
 
 proto::CreateRequest dh2q_create(const std::string& name, const proto::Guid& g, std::uint32_t flags = 0,
-                                 std::uint32_t access = kReadWrite, std::uint8_t oplock = kBatch) {
+                                 std::uint32_t access = kReadWrite, std::uint8_t oplock = SMB2_OPLOCK_LEVEL_BATCH) {
   proto::CreateRequest c;
   c.name = name;
   c.desired_access = access;
@@ -86,7 +85,7 @@ TEST(CreateReplay, ReplayIsAnsweredFromTheEligibleOpen) {
   Reply first = send_create(f, c, false);
   ASSERT_EQ(first.status(), status::STATUS_SUCCESS);
   const auto& r1 = first.as<proto::CreateResponse>();
-  ASSERT_EQ(r1.oplock_level, kBatch);
+  ASSERT_EQ(r1.oplock_level, SMB2_OPLOCK_LEVEL_BATCH);
   std::size_t opens = f.server->global_open_table.size();
   // 3.3.5.9.10: same CreateGuid, same ClientGuid, IsReplayEligible -> the response comes from that Open:
   // same FileId, Open.OplockLevel (no break of its own BATCH oplock), durable context; no new open.
@@ -94,7 +93,7 @@ TEST(CreateReplay, ReplayIsAnsweredFromTheEligibleOpen) {
   ASSERT_EQ(again.status(), status::STATUS_SUCCESS);
   const auto& r2 = again.as<proto::CreateResponse>();
   EXPECT_EQ(r2.file_id, r1.file_id);
-  EXPECT_EQ(r2.oplock_level, kBatch);
+  EXPECT_EQ(r2.oplock_level, SMB2_OPLOCK_LEVEL_BATCH);
   EXPECT_EQ(r2.end_of_file, r1.end_of_file);
   // The original CreateAction (FILE_CREATED: FILE_OPEN_IF on a new file) is repeated, not FILE_OPENED
   // (smbtorture smb2.replay.replay-dhv2-oplock1 checks the same).
@@ -171,7 +170,7 @@ TEST(CreateReplay, PersistentOpenStaysEligibleAfterFlushAndReplayReturnsIt) {
   Fixture f;
   logon(f, /*ca=*/true);
   // Persistent (CA share, PERSISTENT flag): eligible even without an oplock (3.3.5.9.10).
-  proto::CreateRequest c = dh2q_create("p.txt", guid(0x50), kDurableHandleFlagPersistent, kReadWrite, kBatch);
+  proto::CreateRequest c = dh2q_create("p.txt", guid(0x50), kDurableHandleFlagPersistent, kReadWrite, SMB2_OPLOCK_LEVEL_BATCH);
   Reply first = send_create(f, c, false);
   ASSERT_EQ(first.status(), status::STATUS_SUCCESS);
   proto::FileId fid = first.as<proto::CreateResponse>().file_id;
@@ -194,7 +193,7 @@ TEST(CreateReplay, PersistentOpenStaysEligibleAfterFlushAndReplayReturnsIt) {
 TEST(CreateReplay, IneligiblePersistentOpenStillConnectedIsFileNotAvailable) {
   Fixture f;
   logon(f, /*ca=*/true);
-  proto::CreateRequest c = dh2q_create("p.txt", guid(0x50), kDurableHandleFlagPersistent, kReadWrite, kBatch);
+  proto::CreateRequest c = dh2q_create("p.txt", guid(0x50), kDurableHandleFlagPersistent, kReadWrite, SMB2_OPLOCK_LEVEL_BATCH);
   Reply first = send_create(f, c, false);
   ASSERT_EQ(first.status(), status::STATUS_SUCCESS);
   proto::FileId fid = first.as<proto::CreateResponse>().file_id;
@@ -208,7 +207,7 @@ TEST(CreateReplay, IneligiblePersistentOpenStillConnectedIsFileNotAvailable) {
 TEST(CreateReplay, MismatchedReplayOfAPersistentOpenIsContextMismatch) {
   Fixture f;
   logon(f, /*ca=*/true);
-  proto::CreateRequest c = dh2q_create("p.txt", guid(0x50), kDurableHandleFlagPersistent, kReadWrite, kBatch);
+  proto::CreateRequest c = dh2q_create("p.txt", guid(0x50), kDurableHandleFlagPersistent, kReadWrite, SMB2_OPLOCK_LEVEL_BATCH);
   ASSERT_EQ(send_create(f, c, false).status(), status::STATUS_SUCCESS);
   // Persistent open: a replay with another DesiredAccess, ShareAccess or CreateOptions -> STATUS_CONTEXT_MISMATCH
   // (3.3.5.9.10, smb2-processing.md §4 step 5).

@@ -7,7 +7,6 @@ namespace smb::server::test {
 namespace {
 
 namespace a = access;
-constexpr std::uint32_t kOpenIf = 3, kCreate = 2;
 constexpr std::uint32_t kDirectory = 0x1;
 
 TEST(Create, DesiredAccessZeroIsAccessDenied) {

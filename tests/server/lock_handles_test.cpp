@@ -2,12 +2,11 @@
 #include "smbserver/lock_hooks.hpp"
 
 #include "server_fixture.hpp"
+#include "smbserver/oplock.hpp"
 
 namespace smb::server::test {
 namespace {
 
-constexpr std::uint32_t kReadWrite = 0x0001 | 0x0002 | 0x0004 | 0x0080;
-constexpr std::uint8_t kBatch = 0x09;
 
 Reply resiliency(Fixture& f, const proto::FileId& fid, wire::Bytes input) {
   proto::IoctlRequest io;
@@ -92,7 +91,7 @@ TEST(LockDurability, DurableV1NeedsBatchRequest) {
   EXPECT_FALSE(has_context(plain, proto::SMB2_CREATE_DURABLE_HANDLE_REQUEST));
   EXPECT_EQ(f.open_state(plain.as<proto::CreateResponse>().file_id)["is_durable"], false);
   // With BATCH requested: Open.IsDurable TRUE and a DHnQ response context (2.2.14.2.3).
-  Reply batch = create_with(f, "d2.txt", kBatch, proto::make_create_context(proto::DurableHandleRequest{}));
+  Reply batch = create_with(f, "d2.txt", SMB2_OPLOCK_LEVEL_BATCH, proto::make_create_context(proto::DurableHandleRequest{}));
   ASSERT_EQ(batch.status(), status::STATUS_SUCCESS);
   EXPECT_TRUE(has_context(batch, proto::SMB2_CREATE_DURABLE_HANDLE_REQUEST));
   EXPECT_EQ(f.open_state(batch.as<proto::CreateResponse>().file_id)["is_durable"], true);
@@ -108,7 +107,7 @@ TEST(LockDurability, DurableV1IsNeverGrantedOnADirectory) {
   c.create_disposition = 3;
   c.create_options = 0x1;  // FILE_DIRECTORY_FILE
   c.impersonation_level = 2;
-  c.requested_oplock_level = kBatch;
+  c.requested_oplock_level = SMB2_OPLOCK_LEVEL_BATCH;
   c.create_contexts.push_back(proto::make_create_context(proto::DurableHandleRequest{}));
   Reply r = f.request(proto::Command::CREATE, c);
   ASSERT_EQ(r.status(), status::STATUS_SUCCESS);
@@ -130,7 +129,7 @@ TEST(LockDurability, DurableV2OnlyFor3xAndWithBatchUnlessPersistent) {
     ASSERT_EQ(f.session_setup().status(), status::STATUS_SUCCESS);
     ASSERT_EQ(f.tree_connect().status(), status::STATUS_SUCCESS);
     // 3.3.5.9.10 "applies only to servers that implement the SMB 3.x dialect family": ignored on 2.1.
-    Reply r = create_with(f, "v.txt", kBatch, proto::make_create_context(dh2q(0)));
+    Reply r = create_with(f, "v.txt", SMB2_OPLOCK_LEVEL_BATCH, proto::make_create_context(dh2q(0)));
     ASSERT_EQ(r.status(), status::STATUS_SUCCESS);
     EXPECT_FALSE(has_context(r, proto::SMB2_CREATE_DURABLE_HANDLE_REQUEST_V2));
     EXPECT_EQ(f.open_state(r.as<proto::CreateResponse>().file_id)["is_durable"], false);
@@ -142,7 +141,7 @@ TEST(LockDurability, DurableV2OnlyFor3xAndWithBatchUnlessPersistent) {
   ASSERT_EQ(none.status(), status::STATUS_SUCCESS);
   EXPECT_FALSE(has_context(none, proto::SMB2_CREATE_DURABLE_HANDLE_REQUEST_V2));
   // BATCH requested: durable (not persistent), DH2Q response with Flags 0 (2.2.14.2.12).
-  Reply durable = create_with(f, "v2.txt", kBatch, proto::make_create_context(dh2q(kDurableHandleFlagPersistent)));
+  Reply durable = create_with(f, "v2.txt", SMB2_OPLOCK_LEVEL_BATCH, proto::make_create_context(dh2q(kDurableHandleFlagPersistent)));
   ASSERT_EQ(durable.status(), status::STATUS_SUCCESS);
   const auto* ctx = proto::find_create_context(durable.as<proto::CreateResponse>().create_contexts,
                                                proto::SMB2_CREATE_DURABLE_HANDLE_REQUEST_V2);

@@ -18,7 +18,6 @@ namespace smb::server::test {
 namespace {
 
 constexpr std::uint32_t kShared = 0x01, kExclusive = 0x02, kUnlock = 0x04, kFailImmediately = 0x10;
-constexpr std::uint32_t kReadWrite = 0x0001 | 0x0002 | 0x0004 | 0x0080;  // READ/WRITE/APPEND DATA, READ_ATTRIBUTES
 
 /** One SMB2 client connection on a shared Server. */
 class Peer {

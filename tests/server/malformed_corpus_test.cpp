@@ -32,6 +32,7 @@
 
 #include <gtest/gtest.h>
 
+#include "server/fs_snapshot.hpp"
 #include "smbproto/security/gss.hpp"
 #include "smbproto/status.hpp"
 
@@ -1021,19 +1022,7 @@ std::string read_text(const fs::path& p) {
   return ss.str();
 }
 
-std::map<std::string, std::string> snapshot(const fs::path& dir) {
-  std::map<std::string, std::string> m;
-  for (auto& e : fs::recursive_directory_iterator(dir)) {
-    struct stat st {};
-    ::lstat(e.path().c_str(), &st);
-    std::ostringstream o;
-    o << std::oct << st.st_mode << std::dec << " size=" << st.st_size << " nlink=" << st.st_nlink
-      << " mtime=" << st.st_mtim.tv_sec << "." << st.st_mtim.tv_nsec;
-    if (S_ISREG(st.st_mode)) o << " content=" << read_text(e.path());
-    m[fs::relative(e.path(), dir).string()] = o.str();
-  }
-  return m;
-}
+using smb::test::snapshot;
 
 std::map<std::string, std::string> g_sentinel_before;
 

@@ -1,5 +1,6 @@
 // Tests for the object store: SMB name rules, dispositions, I/O, flush variants and faults, and
 // confinement (symlinks, races, '..', hard links) with a watched sentinel directory outside the root.
+#include "server/fs_snapshot.hpp"
 #include "smbserver/object_store.hpp"
 
 #include <fcntl.h>
@@ -47,20 +48,7 @@ wire::ByteView bytes(const std::string& s) {
 
 std::string text(const wire::Bytes& b) { return std::string(b.begin(), b.end()); }
 
-/** What the sentinel tree looks like: every entry with type, mode, size, links, mtime, content. */
-std::map<std::string, std::string> snapshot(const fs::path& dir) {
-  std::map<std::string, std::string> m;
-  for (auto& e : fs::recursive_directory_iterator(dir)) {
-    struct stat st {};
-    ::lstat(e.path().c_str(), &st);
-    std::ostringstream o;
-    o << std::oct << st.st_mode << std::dec << " size=" << st.st_size << " nlink=" << st.st_nlink
-      << " mtime=" << st.st_mtim.tv_sec << "." << st.st_mtim.tv_nsec;
-    if (S_ISREG(st.st_mode)) o << " content=" << read_file(e.path());
-    m[fs::relative(e.path(), dir).string()] = o.str();
-  }
-  return m;
-}
+using smb::test::snapshot;
 
 /**
  * Per-test layout: <base>/share is the root, <base>/outside the sentinel (a file with mode 0 and a

@@ -40,6 +40,10 @@ class FakeTransport : public Transport {
   std::uint64_t queued = 0, unwritten = 0;
 };
 
+// Request fields many tests share.
+inline constexpr std::uint32_t kOpen = 1, kCreate = 2, kOpenIf = 3, kOverwriteIf = 5;  // MS-SMB2 2.2.13 CreateDisposition
+inline constexpr std::uint32_t kReadWrite = 0x0001 | 0x0002 | 0x0004 | 0x0080;  // READ/WRITE/APPEND_DATA, READ_ATTRIBUTES
+
 /** A temporary directory removed at destruction. */
 struct TempDir {
   std::filesystem::path path;

@@ -41,4 +41,11 @@ std::optional<nlohmann::json> merge_reports(const std::vector<nlohmann::json>& r
  */
 nlohmann::json score(const nlohmann::json& report);
 
+/**
+ * Fills a report's "summary" (scenarios per verdict), "requirements" (each requirement's verdict over its
+ * scenarios, requirement_verdict) and "score" from its "scenarios" entries (their id, verdict and requirements).
+ * make_report and merge_reports both end with it.
+ */
+void summarize(nlohmann::json& report);
+
 }  // namespace smb::harness

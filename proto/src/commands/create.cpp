@@ -9,8 +9,8 @@
 namespace smb::proto {
 namespace {
 
-constexpr std::size_t kRequestFixed = 56;   // StructureSize 57 = 56 + 1 byte of Buffer
-constexpr std::size_t kResponseFixed = 88;  // StructureSize 89 = 88 + 1
+constexpr std::size_t kCreateRequestFixed = 56;   // StructureSize 57 = 56 + 1 byte of Buffer
+constexpr std::size_t kCreateResponseFixed = 88;  // StructureSize 89 = 88 + 1
 constexpr std::size_t kContextHeader = 16;  // 2.2.13.2: Next..DataLength
 
 // Writes the chain; the writer must be 8-aligned (hdr-relative). Returns CreateContextsLength.
@@ -114,13 +114,13 @@ void encode(wire::Writer& w, const CreateRequest& m) {
   w.u32(m.share_access);                                     // 0x20 ShareAccess
   w.u32(m.create_disposition);                               // 0x24 CreateDisposition
   w.u32(m.create_options);                                   // 0x28 CreateOptions
-  w.u16(static_cast<std::uint16_t>(start + kRequestFixed));  // 0x2C NameOffset
+  w.u16(static_cast<std::uint16_t>(start + kCreateRequestFixed));  // 0x2C NameOffset
   w.u16(static_cast<std::uint16_t>(name.size()));            // 0x2E NameLength
   std::size_t ctx_index = w.index();
   w.u32(0);                                                  // 0x30 CreateContextsOffset (patched)
   w.u32(0);                                                  // 0x34 CreateContextsLength (patched)
   w.bytes(name);                                             // 0x38 Buffer: name
-  detail::pad_if_empty(w, start, kRequestFixed);             // "at least one byte" even for ""
+  detail::pad_if_empty(w, start, kCreateRequestFixed);             // "at least one byte" even for ""
   if (!m.create_contexts.empty()) {
     w.align(8);
     std::size_t offset = w.offset();
@@ -149,10 +149,10 @@ Result<void> decode(wire::Reader& r, CreateRequest& out) {
   std::uint32_t ctx_length = r.u32();
   if (!r.ok()) return errc::truncated;
   if (out.structure_size != 57) return errc::bad_structure_size;
-  auto name = detail::utf16_at(r, name_offset, name_length, start + kRequestFixed);
+  auto name = detail::utf16_at(r, name_offset, name_length, start + kCreateRequestFixed);
   if (!name) return name.error();
   out.name = std::move(*name);
-  return contexts_at(r, ctx_offset, ctx_length, start + kRequestFixed, out.create_contexts);
+  return contexts_at(r, ctx_offset, ctx_length, start + kCreateRequestFixed, out.create_contexts);
 }
 
 // MS-SMB2 2.2.14
@@ -181,7 +181,7 @@ void encode(wire::Writer& w, const CreateResponse& m) {
     w.patch_u32(ctx_index, static_cast<std::uint32_t>(offset));
     w.patch_u32(ctx_index + 4, static_cast<std::uint32_t>(length));
   }
-  detail::pad_if_empty(w, start, kResponseFixed);
+  detail::pad_if_empty(w, start, kCreateResponseFixed);
 }
 
 Result<void> decode(wire::Reader& r, CreateResponse& out) {
@@ -203,7 +203,7 @@ Result<void> decode(wire::Reader& r, CreateResponse& out) {
   std::uint32_t ctx_length = r.u32();
   if (!r.ok()) return errc::truncated;
   if (out.structure_size != 89) return errc::bad_structure_size;
-  return contexts_at(r, ctx_offset, ctx_length, start + kResponseFixed, out.create_contexts);
+  return contexts_at(r, ctx_offset, ctx_length, start + kCreateResponseFixed, out.create_contexts);
 }
 
 // ---- names ----

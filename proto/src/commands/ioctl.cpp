@@ -6,15 +6,15 @@
 
 namespace smb::proto {
 namespace {
-constexpr std::size_t kRequestFixed = 56;   // StructureSize 57 = 56 + 1 byte of Buffer
-constexpr std::size_t kResponseFixed = 48;  // StructureSize 49 = 48 + 1
+constexpr std::size_t kIoctlRequestFixed = 56;   // StructureSize 57 = 56 + 1 byte of Buffer
+constexpr std::size_t kIoctlResponseFixed = 48;  // StructureSize 49 = 48 + 1
 std::size_t align8(std::size_t v) { return (v + 7) & ~std::size_t{7}; }
 }  // namespace
 
 // MS-SMB2 2.2.31
 void encode(wire::Writer& w, const IoctlRequest& m) {
   std::size_t start = w.offset();
-  std::size_t input_offset = start + kRequestFixed;
+  std::size_t input_offset = start + kIoctlRequestFixed;
   std::size_t output_offset = m.output.empty() ? 0 : align8(input_offset + m.input.size());
   w.u16(m.structure_size);                                 // 0x00 StructureSize (57)
   w.u16(m.reserved);                                       // 0x02 Reserved
@@ -33,7 +33,7 @@ void encode(wire::Writer& w, const IoctlRequest& m) {
     w.align(8);
     w.bytes(m.output);                                     //      output
   }
-  detail::pad_if_empty(w, start, kRequestFixed);
+  detail::pad_if_empty(w, start, kIoctlRequestFixed);
 }
 
 Result<void> decode(wire::Reader& r, IoctlRequest& out) {
@@ -52,9 +52,9 @@ Result<void> decode(wire::Reader& r, IoctlRequest& out) {
   out.reserved2 = r.u32();
   if (!r.ok()) return errc::truncated;
   if (out.structure_size != 57) return errc::bad_structure_size;
-  auto input = detail::buffer_at(r, input_offset, input_count, start + kRequestFixed);
+  auto input = detail::buffer_at(r, input_offset, input_count, start + kIoctlRequestFixed);
   if (!input) return input.error();
-  auto output = detail::buffer_at(r, output_offset, output_count, start + kRequestFixed);
+  auto output = detail::buffer_at(r, output_offset, output_count, start + kIoctlRequestFixed);
   if (!output) return output.error();
   out.input = detail::to_bytes(*input);
   out.output = detail::to_bytes(*output);
@@ -64,7 +64,7 @@ Result<void> decode(wire::Reader& r, IoctlRequest& out) {
 // MS-SMB2 2.2.32
 void encode(wire::Writer& w, const IoctlResponse& m) {
   std::size_t start = w.offset();
-  std::size_t input_offset = start + kResponseFixed;
+  std::size_t input_offset = start + kIoctlResponseFixed;
   std::size_t output_offset = align8(input_offset + m.input.size());
   w.u16(m.structure_size);                                 // 0x00 StructureSize (49)
   w.u16(m.reserved);                                       // 0x02 Reserved
@@ -81,7 +81,7 @@ void encode(wire::Writer& w, const IoctlResponse& m) {
     w.align(8);
     w.bytes(m.output);                                     //      output
   }
-  detail::pad_if_empty(w, start, kResponseFixed);
+  detail::pad_if_empty(w, start, kIoctlResponseFixed);
 }
 
 Result<void> decode(wire::Reader& r, IoctlResponse& out) {
@@ -98,9 +98,9 @@ Result<void> decode(wire::Reader& r, IoctlResponse& out) {
   out.reserved2 = r.u32();
   if (!r.ok()) return errc::truncated;
   if (out.structure_size != 49) return errc::bad_structure_size;
-  auto input = detail::buffer_at(r, input_offset, input_count, start + kResponseFixed);
+  auto input = detail::buffer_at(r, input_offset, input_count, start + kIoctlResponseFixed);
   if (!input) return input.error();
-  auto output = detail::buffer_at(r, output_offset, output_count, start + kResponseFixed);
+  auto output = detail::buffer_at(r, output_offset, output_count, start + kIoctlResponseFixed);
   if (!output) return output.error();
   out.input = detail::to_bytes(*input);
   out.output = detail::to_bytes(*output);

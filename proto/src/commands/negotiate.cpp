@@ -9,8 +9,8 @@
 namespace smb::proto {
 namespace {
 
-constexpr std::size_t kRequestFixed = 36;   // 2.2.3: StructureSize 36, Dialects follow at 0x24
-constexpr std::size_t kResponseFixed = 64;  // 2.2.4: StructureSize 65 = 64 + 1 byte of Buffer
+constexpr std::size_t kNegotiateRequestFixed = 36;   // 2.2.3: StructureSize 36, Dialects follow at 0x24
+constexpr std::size_t kNegotiateResponseFixed = 64;  // 2.2.4: StructureSize 65 = 64 + 1 byte of Buffer
 
 std::size_t align8(std::size_t v) { return (v + 7) & ~std::size_t{7}; }
 
@@ -105,7 +105,7 @@ Result<void> decode(wire::Reader& r, NegotiateRequest& out) {
     out.reserved2 = static_cast<std::uint16_t>(at_1c >> 48);
     std::size_t offset = static_cast<std::uint32_t>(at_1c);
     std::size_t count = static_cast<std::uint16_t>(at_1c >> 32);
-    return decode_contexts(r, offset, count, start + kRequestFixed + 2 * dialect_count, out.negotiate_contexts);
+    return decode_contexts(r, offset, count, start + kNegotiateRequestFixed + 2 * dialect_count, out.negotiate_contexts);
   }
   out.client_start_time = at_1c;
   out.reserved2 = 0;
@@ -127,7 +127,7 @@ void encode(wire::Writer& w, const NegotiateResponse& m) {
   w.u32(m.max_write_size);                  // 0x24 MaxWriteSize
   w.u64(m.system_time);                     // 0x28 SystemTime
   w.u64(m.server_start_time);               // 0x30 ServerStartTime
-  w.u16(static_cast<std::uint16_t>(start + kResponseFixed));          // 0x38 SecurityBufferOffset
+  w.u16(static_cast<std::uint16_t>(start + kNegotiateResponseFixed));          // 0x38 SecurityBufferOffset
   w.u16(static_cast<std::uint16_t>(m.security_buffer.size()));        // 0x3A SecurityBufferLength
   std::size_t offset_index = w.index();
   w.u32(v311 ? 0 : m.reserved2);            // 0x3C NegotiateContextOffset (patched) / Reserved2
@@ -137,7 +137,7 @@ void encode(wire::Writer& w, const NegotiateResponse& m) {
     w.patch_u32(offset_index, static_cast<std::uint32_t>(w.offset()));
     encode_contexts(w, m.negotiate_contexts);  // NegotiateContextList
   }
-  detail::pad_if_empty(w, start, kResponseFixed);
+  detail::pad_if_empty(w, start, kNegotiateResponseFixed);
 }
 
 Result<void> decode(wire::Reader& r, NegotiateResponse& out) {
@@ -158,13 +158,13 @@ Result<void> decode(wire::Reader& r, NegotiateResponse& out) {
   std::uint32_t at_3c = r.u32();
   if (!r.ok()) return errc::truncated;
   if (out.structure_size != 65) return errc::bad_structure_size;
-  auto sec = detail::buffer_at(r, sec_offset, sec_length, start + kResponseFixed);
+  auto sec = detail::buffer_at(r, sec_offset, sec_length, start + kNegotiateResponseFixed);
   if (!sec) return sec.error();
   out.security_buffer = detail::to_bytes(*sec);
   if (out.dialect_revision == kDialect311) {
     out.reserved = 0;
     out.reserved2 = 0;
-    return decode_contexts(r, at_3c, at_06, start + kResponseFixed, out.negotiate_contexts);
+    return decode_contexts(r, at_3c, at_06, start + kNegotiateResponseFixed, out.negotiate_contexts);
   }
   out.reserved = at_06;
   out.reserved2 = at_3c;

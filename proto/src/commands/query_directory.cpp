@@ -6,8 +6,8 @@
 
 namespace smb::proto {
 namespace {
-constexpr std::size_t kRequestFixed = 32;  // StructureSize 33 = 32 + 1 byte of Buffer
-constexpr std::size_t kResponseFixed = 8;  // StructureSize 9 = 8 + 1
+constexpr std::size_t kQueryDirectoryRequestFixed = 32;  // StructureSize 33 = 32 + 1 byte of Buffer
+constexpr std::size_t kQueryDirectoryResponseFixed = 8;  // StructureSize 9 = 8 + 1
 }  // namespace
 
 // MS-SMB2 2.2.33
@@ -19,11 +19,11 @@ void encode(wire::Writer& w, const QueryDirectoryRequest& m) {
   w.u8(m.flags);                                             // 0x03 Flags
   w.u32(m.file_index);                                       // 0x04 FileIndex
   detail::put(w, m.file_id);                                 // 0x08 FileId
-  w.u16(static_cast<std::uint16_t>(start + kRequestFixed));  // 0x18 FileNameOffset
+  w.u16(static_cast<std::uint16_t>(start + kQueryDirectoryRequestFixed));  // 0x18 FileNameOffset
   w.u16(static_cast<std::uint16_t>(name.size()));            // 0x1A FileNameLength
   w.u32(m.output_buffer_length);                             // 0x1C OutputBufferLength
   w.bytes(name);                                             // 0x20 Buffer
-  detail::pad_if_empty(w, start, kRequestFixed);
+  detail::pad_if_empty(w, start, kQueryDirectoryRequestFixed);
 }
 
 Result<void> decode(wire::Reader& r, QueryDirectoryRequest& out) {
@@ -38,7 +38,7 @@ Result<void> decode(wire::Reader& r, QueryDirectoryRequest& out) {
   out.output_buffer_length = r.u32();
   if (!r.ok()) return errc::truncated;
   if (out.structure_size != 33) return errc::bad_structure_size;
-  auto name = detail::utf16_at(r, name_offset, name_length, start + kRequestFixed);
+  auto name = detail::utf16_at(r, name_offset, name_length, start + kQueryDirectoryRequestFixed);
   if (!name) return name.error();
   out.file_name = std::move(*name);
   return {};
@@ -48,10 +48,10 @@ Result<void> decode(wire::Reader& r, QueryDirectoryRequest& out) {
 void encode(wire::Writer& w, const QueryDirectoryResponse& m) {
   std::size_t start = w.offset();
   w.u16(m.structure_size);                                    // 0x00 StructureSize (9)
-  w.u16(static_cast<std::uint16_t>(start + kResponseFixed));  // 0x02 OutputBufferOffset (hdr 0x48)
+  w.u16(static_cast<std::uint16_t>(start + kQueryDirectoryResponseFixed));  // 0x02 OutputBufferOffset (hdr 0x48)
   w.u32(static_cast<std::uint32_t>(m.output_buffer.size()));  // 0x04 OutputBufferLength
   w.bytes(m.output_buffer);                                   // 0x08 Buffer
-  detail::pad_if_empty(w, start, kResponseFixed);
+  detail::pad_if_empty(w, start, kQueryDirectoryResponseFixed);
 }
 
 Result<void> decode(wire::Reader& r, QueryDirectoryResponse& out) {
@@ -61,7 +61,7 @@ Result<void> decode(wire::Reader& r, QueryDirectoryResponse& out) {
   std::uint32_t length = r.u32();
   if (!r.ok()) return errc::truncated;
   if (out.structure_size != 9) return errc::bad_structure_size;
-  auto buf = detail::buffer_at(r, offset, length, start + kResponseFixed);
+  auto buf = detail::buffer_at(r, offset, length, start + kQueryDirectoryResponseFixed);
   if (!buf) return buf.error();
   out.output_buffer = detail::to_bytes(*buf);
   return {};

@@ -6,8 +6,8 @@
 
 namespace smb::proto {
 namespace {
-constexpr std::size_t kRequestFixed = 40;  // StructureSize 41 = 40 + 1 byte of Buffer
-constexpr std::size_t kResponseFixed = 8;  // StructureSize 9 = 8 + 1
+constexpr std::size_t kQueryInfoRequestFixed = 40;  // StructureSize 41 = 40 + 1 byte of Buffer
+constexpr std::size_t kQueryInfoResponseFixed = 8;  // StructureSize 9 = 8 + 1
 }  // namespace
 
 // MS-SMB2 2.2.37
@@ -18,14 +18,14 @@ void encode(wire::Writer& w, const QueryInfoRequest& m) {
   w.u8(m.info_type);                                             // 0x02 InfoType
   w.u8(m.file_info_class);                                       // 0x03 FileInfoClass
   w.u32(m.output_buffer_length);                                 // 0x04 OutputBufferLength
-  w.u16(has_input ? static_cast<std::uint16_t>(start + kRequestFixed) : 0);  // 0x08 InputBufferOffset
+  w.u16(has_input ? static_cast<std::uint16_t>(start + kQueryInfoRequestFixed) : 0);  // 0x08 InputBufferOffset
   w.u16(m.reserved);                                             // 0x0A Reserved
   w.u32(static_cast<std::uint32_t>(m.input_buffer.size()));      // 0x0C InputBufferLength
   w.u32(m.additional_information);                               // 0x10 AdditionalInformation
   w.u32(m.flags);                                                // 0x14 Flags
   detail::put(w, m.file_id);                                     // 0x18 FileId
   w.bytes(m.input_buffer);                                       // 0x28 Buffer
-  detail::pad_if_empty(w, start, kRequestFixed);
+  detail::pad_if_empty(w, start, kQueryInfoRequestFixed);
 }
 
 Result<void> decode(wire::Reader& r, QueryInfoRequest& out) {
@@ -42,7 +42,7 @@ Result<void> decode(wire::Reader& r, QueryInfoRequest& out) {
   out.file_id = detail::get_file_id(r);
   if (!r.ok()) return errc::truncated;
   if (out.structure_size != 41) return errc::bad_structure_size;
-  auto buf = detail::buffer_at(r, offset, length, start + kRequestFixed);
+  auto buf = detail::buffer_at(r, offset, length, start + kQueryInfoRequestFixed);
   if (!buf) return buf.error();
   out.input_buffer = detail::to_bytes(*buf);
   return {};
@@ -52,10 +52,10 @@ Result<void> decode(wire::Reader& r, QueryInfoRequest& out) {
 void encode(wire::Writer& w, const QueryInfoResponse& m) {
   std::size_t start = w.offset();
   w.u16(m.structure_size);                                    // 0x00 StructureSize (9)
-  w.u16(static_cast<std::uint16_t>(start + kResponseFixed));  // 0x02 OutputBufferOffset (hdr 0x48)
+  w.u16(static_cast<std::uint16_t>(start + kQueryInfoResponseFixed));  // 0x02 OutputBufferOffset (hdr 0x48)
   w.u32(static_cast<std::uint32_t>(m.output_buffer.size()));  // 0x04 OutputBufferLength
   w.bytes(m.output_buffer);                                   // 0x08 Buffer
-  detail::pad_if_empty(w, start, kResponseFixed);
+  detail::pad_if_empty(w, start, kQueryInfoResponseFixed);
 }
 
 Result<void> decode(wire::Reader& r, QueryInfoResponse& out) {
@@ -65,7 +65,7 @@ Result<void> decode(wire::Reader& r, QueryInfoResponse& out) {
   std::uint32_t length = r.u32();
   if (!r.ok()) return errc::truncated;
   if (out.structure_size != 9) return errc::bad_structure_size;
-  auto buf = detail::buffer_at(r, offset, length, start + kResponseFixed);
+  auto buf = detail::buffer_at(r, offset, length, start + kQueryInfoResponseFixed);
   if (!buf) return buf.error();
   out.output_buffer = detail::to_bytes(*buf);
   return {};

@@ -6,8 +6,8 @@
 
 namespace smb::proto {
 namespace {
-constexpr std::size_t kRequestFixed = 48;   // StructureSize 49 = 48 + 1 byte of Buffer
-constexpr std::size_t kResponseFixed = 16;  // StructureSize 17 = 16 + 1
+constexpr std::size_t kReadRequestFixed = 48;   // StructureSize 49 = 48 + 1 byte of Buffer
+constexpr std::size_t kReadResponseFixed = 16;  // StructureSize 17 = 16 + 1
 }  // namespace
 
 // MS-SMB2 2.2.19
@@ -23,10 +23,10 @@ void encode(wire::Writer& w, const ReadRequest& m) {
   w.u32(m.channel);                                         // 0x24 Channel
   w.u32(m.remaining_bytes);                                 // 0x28 RemainingBytes
   bool has_info = !m.read_channel_info.empty();
-  w.u16(has_info ? static_cast<std::uint16_t>(start + kRequestFixed) : 0);  // 0x2C ReadChannelInfoOffset
+  w.u16(has_info ? static_cast<std::uint16_t>(start + kReadRequestFixed) : 0);  // 0x2C ReadChannelInfoOffset
   w.u16(static_cast<std::uint16_t>(m.read_channel_info.size()));             // 0x2E ReadChannelInfoLength
   w.bytes(m.read_channel_info);                             // 0x30 Buffer
-  detail::pad_if_empty(w, start, kRequestFixed);
+  detail::pad_if_empty(w, start, kReadRequestFixed);
 }
 
 Result<void> decode(wire::Reader& r, ReadRequest& out) {
@@ -44,7 +44,7 @@ Result<void> decode(wire::Reader& r, ReadRequest& out) {
   std::uint16_t info_length = r.u16();
   if (!r.ok()) return errc::truncated;
   if (out.structure_size != 49) return errc::bad_structure_size;
-  auto info = detail::buffer_at(r, info_offset, info_length, start + kRequestFixed);
+  auto info = detail::buffer_at(r, info_offset, info_length, start + kReadRequestFixed);
   if (!info) return info.error();
   out.read_channel_info = detail::to_bytes(*info);
   return {};
@@ -54,13 +54,13 @@ Result<void> decode(wire::Reader& r, ReadRequest& out) {
 void encode(wire::Writer& w, const ReadResponse& m) {
   std::size_t start = w.offset();
   w.u16(m.structure_size);                                  // 0x00 StructureSize (17)
-  w.u8(static_cast<std::uint8_t>(start + kResponseFixed));  // 0x02 DataOffset (hdr 0x50)
+  w.u8(static_cast<std::uint8_t>(start + kReadResponseFixed));  // 0x02 DataOffset (hdr 0x50)
   w.u8(m.reserved);                                         // 0x03 Reserved
   w.u32(static_cast<std::uint32_t>(m.data.size()));         // 0x04 DataLength
   w.u32(m.data_remaining);                                  // 0x08 DataRemaining
   w.u32(m.flags);                                           // 0x0C Reserved2/Flags
   w.bytes(m.data);                                          // 0x10 Buffer
-  detail::pad_if_empty(w, start, kResponseFixed);
+  detail::pad_if_empty(w, start, kReadResponseFixed);
 }
 
 Result<void> decode(wire::Reader& r, ReadResponse& out) {
@@ -73,7 +73,7 @@ Result<void> decode(wire::Reader& r, ReadResponse& out) {
   out.flags = r.u32();
   if (!r.ok()) return errc::truncated;
   if (out.structure_size != 17) return errc::bad_structure_size;
-  auto data = detail::buffer_at(r, data_offset, data_length, start + kResponseFixed);
+  auto data = detail::buffer_at(r, data_offset, data_length, start + kReadResponseFixed);
   if (!data) return data.error();
   out.data = detail::to_bytes(*data);
   return {};

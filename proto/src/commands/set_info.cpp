@@ -6,7 +6,7 @@
 
 namespace smb::proto {
 namespace {
-constexpr std::size_t kRequestFixed = 32;  // StructureSize 33 = 32 + 1 byte of Buffer
+constexpr std::size_t kSetInfoRequestFixed = 32;  // StructureSize 33 = 32 + 1 byte of Buffer
 }  // namespace
 
 // MS-SMB2 2.2.39
@@ -16,12 +16,12 @@ void encode(wire::Writer& w, const SetInfoRequest& m) {
   w.u8(m.info_type);                                         // 0x02 InfoType
   w.u8(m.file_info_class);                                   // 0x03 FileInfoClass
   w.u32(static_cast<std::uint32_t>(m.buffer.size()));        // 0x04 BufferLength
-  w.u16(static_cast<std::uint16_t>(start + kRequestFixed));  // 0x08 BufferOffset (hdr 0x60)
+  w.u16(static_cast<std::uint16_t>(start + kSetInfoRequestFixed));  // 0x08 BufferOffset (hdr 0x60)
   w.u16(m.reserved);                                         // 0x0A Reserved
   w.u32(m.additional_information);                           // 0x0C AdditionalInformation
   detail::put(w, m.file_id);                                 // 0x10 FileId
   w.bytes(m.buffer);                                         // 0x20 Buffer
-  detail::pad_if_empty(w, start, kRequestFixed);
+  detail::pad_if_empty(w, start, kSetInfoRequestFixed);
 }
 
 Result<void> decode(wire::Reader& r, SetInfoRequest& out) {
@@ -36,7 +36,7 @@ Result<void> decode(wire::Reader& r, SetInfoRequest& out) {
   out.file_id = detail::get_file_id(r);
   if (!r.ok()) return errc::truncated;
   if (out.structure_size != 33) return errc::bad_structure_size;
-  auto buf = detail::buffer_at(r, offset, length, start + kRequestFixed);
+  auto buf = detail::buffer_at(r, offset, length, start + kSetInfoRequestFixed);
   if (!buf) return buf.error();
   out.buffer = detail::to_bytes(*buf);
   return {};

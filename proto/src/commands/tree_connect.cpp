@@ -5,7 +5,7 @@
 
 namespace smb::proto {
 namespace {
-constexpr std::size_t kRequestFixed = 8;  // StructureSize 9 = 8 + 1 byte of Buffer
+constexpr std::size_t kTreeConnectRequestFixed = 8;  // StructureSize 9 = 8 + 1 byte of Buffer
 }  // namespace
 
 // MS-SMB2 2.2.9
@@ -14,10 +14,10 @@ void encode(wire::Writer& w, const TreeConnectRequest& m) {
   wire::Bytes path = wire::utf16le_from_utf8(m.path);
   w.u16(m.structure_size);                                  // 0x00 StructureSize (9)
   w.u16(m.flags);                                           // 0x02 Flags/Reserved
-  w.u16(static_cast<std::uint16_t>(start + kRequestFixed)); // 0x04 PathOffset
+  w.u16(static_cast<std::uint16_t>(start + kTreeConnectRequestFixed)); // 0x04 PathOffset
   w.u16(static_cast<std::uint16_t>(path.size()));           // 0x06 PathLength
   w.bytes(path);                                            // 0x08 Buffer
-  detail::pad_if_empty(w, start, kRequestFixed);
+  detail::pad_if_empty(w, start, kTreeConnectRequestFixed);
 }
 
 Result<void> decode(wire::Reader& r, TreeConnectRequest& out) {
@@ -28,7 +28,7 @@ Result<void> decode(wire::Reader& r, TreeConnectRequest& out) {
   std::uint16_t length = r.u16();
   if (!r.ok()) return errc::truncated;
   if (out.structure_size != 9) return errc::bad_structure_size;
-  auto path = detail::utf16_at(r, offset, length, start + kRequestFixed);
+  auto path = detail::utf16_at(r, offset, length, start + kTreeConnectRequestFixed);
   if (!path) return path.error();
   out.path = std::move(*path);
   return {};

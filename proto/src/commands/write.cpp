@@ -6,14 +6,14 @@
 
 namespace smb::proto {
 namespace {
-constexpr std::size_t kRequestFixed = 48;   // StructureSize 49 = 48 + 1 byte of Buffer
-constexpr std::size_t kResponseFixed = 16;  // StructureSize 17 = 16 + 1
+constexpr std::size_t kWriteRequestFixed = 48;   // StructureSize 49 = 48 + 1 byte of Buffer
+constexpr std::size_t kWriteResponseFixed = 16;  // StructureSize 17 = 16 + 1
 }  // namespace
 
 // MS-SMB2 2.2.21
 void encode(wire::Writer& w, const WriteRequest& m) {
   std::size_t start = w.offset();
-  std::size_t data_offset = start + kRequestFixed;
+  std::size_t data_offset = start + kWriteRequestFixed;
   std::size_t info_offset = data_offset + m.data.size();
   bool has_info = !m.write_channel_info.empty();
   w.u16(m.structure_size);                                    // 0x00 StructureSize (49)
@@ -28,7 +28,7 @@ void encode(wire::Writer& w, const WriteRequest& m) {
   w.u32(m.flags);                                             // 0x2C Flags
   w.bytes(m.data);                                            // 0x30 Buffer: data
   w.bytes(m.write_channel_info);                              //      then channel info
-  detail::pad_if_empty(w, start, kRequestFixed);
+  detail::pad_if_empty(w, start, kWriteRequestFixed);
 }
 
 Result<void> decode(wire::Reader& r, WriteRequest& out) {
@@ -45,9 +45,9 @@ Result<void> decode(wire::Reader& r, WriteRequest& out) {
   out.flags = r.u32();
   if (!r.ok()) return errc::truncated;
   if (out.structure_size != 49) return errc::bad_structure_size;
-  auto data = detail::buffer_at(r, data_offset, length, start + kRequestFixed);
+  auto data = detail::buffer_at(r, data_offset, length, start + kWriteRequestFixed);
   if (!data) return data.error();
-  auto info = detail::buffer_at(r, info_offset, info_length, start + kRequestFixed);
+  auto info = detail::buffer_at(r, info_offset, info_length, start + kWriteRequestFixed);
   if (!info) return info.error();
   out.data = detail::to_bytes(*data);
   out.write_channel_info = detail::to_bytes(*info);
@@ -63,7 +63,7 @@ void encode(wire::Writer& w, const WriteResponse& m) {
   w.u32(m.remaining);                    // 0x08 Remaining
   w.u16(m.write_channel_info_offset);    // 0x0C WriteChannelInfoOffset
   w.u16(m.write_channel_info_length);    // 0x0E WriteChannelInfoLength
-  detail::pad_if_empty(w, start, kResponseFixed);
+  detail::pad_if_empty(w, start, kWriteResponseFixed);
 }
 
 Result<void> decode(wire::Reader& r, WriteResponse& out) {

@@ -7,7 +7,7 @@ namespace smb::proto::test {
 namespace {
 
 // MS-SMB2 2.2.15: StructureSize 24 | Flags (2) | Reserved (4) | FileId (16)
-Bytes golden_request() {
+Bytes golden_close_request() {
   return concat({bytes({0x18, 0x00}),              // 0x00 StructureSize = 24
                  bytes({0x01, 0x00}),              // 0x02 Flags = SMB2_CLOSE_FLAG_POSTQUERY_ATTRIB
                  bytes({0x00, 0x00, 0x00, 0x00}),  // 0x04 Reserved
@@ -15,7 +15,7 @@ Bytes golden_request() {
 }
 
 // MS-SMB2 2.2.16: StructureSize 60 | Flags | Reserved | 4 times | AllocationSize | EndofFile | FileAttributes
-Bytes golden_response() {
+Bytes golden_close_response() {
   return concat({bytes({0x3C, 0x00}),              // 0x00 StructureSize = 60
                  bytes({0x01, 0x00}),              // 0x02 Flags = POSTQUERY_ATTRIB
                  bytes({0x00, 0x00, 0x00, 0x00}),  // 0x04 Reserved
@@ -29,15 +29,15 @@ Bytes golden_response() {
 }
 
 TEST(CloseCodec, RequestDecodesGolden) {
-  auto m = decode_body<CloseRequest>(golden_request());
+  auto m = decode_body<CloseRequest>(golden_close_request());
   ASSERT_THAT(m, Succeeds());
   EXPECT_EQ(m->flags, 0x0001);
   EXPECT_EQ(m->file_id, (FileId{7, 9}));
-  EXPECT_EQ(encode_body(*m), golden_request());
+  EXPECT_EQ(encode_body(*m), golden_close_request());
 }
 
 TEST(CloseCodec, ResponseDecodesGolden) {
-  auto m = decode_body<CloseResponse>(golden_response());
+  auto m = decode_body<CloseResponse>(golden_close_response());
   ASSERT_THAT(m, Succeeds());
   EXPECT_EQ(m->structure_size, 60);
   EXPECT_EQ(m->creation_time, 0x01D0000000000001u);
@@ -45,7 +45,7 @@ TEST(CloseCodec, ResponseDecodesGolden) {
   EXPECT_EQ(m->allocation_size, 4096u);
   EXPECT_EQ(m->end_of_file, 10u);
   EXPECT_EQ(m->file_attributes, 0x20u);
-  EXPECT_EQ(encode_body(*m), golden_response());
+  EXPECT_EQ(encode_body(*m), golden_close_response());
 }
 
 TEST(CloseCodec, RoundTrip) {
@@ -64,15 +64,15 @@ TEST(CloseCodec, RoundTrip) {
 }
 
 TEST(CloseCodec, EveryCutIsTruncated) {
-  expect_every_cut<CloseRequest>(golden_request(), cuts(24));
-  expect_every_cut<CloseResponse>(golden_response(), cuts(60));
+  expect_every_cut<CloseRequest>(golden_close_request(), cuts(24));
+  expect_every_cut<CloseResponse>(golden_close_response(), cuts(60));
 }
 
 TEST(CloseCodec, DecodeRejectsStructureSizeMismatch) {
-  Bytes q = golden_request();
+  Bytes q = golden_close_request();
   poke16(q, 0, 60);
   EXPECT_THAT(decode_body<CloseRequest>(q), FailsWith(errc::bad_structure_size));
-  Bytes r = golden_response();
+  Bytes r = golden_close_response();
   poke16(r, 0, 24);
   EXPECT_THAT(decode_body<CloseResponse>(r), FailsWith(errc::bad_structure_size));
 }

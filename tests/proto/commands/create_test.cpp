@@ -8,7 +8,7 @@ namespace {
 
 // MS-SMB2 2.2.13 opening "a.txt" with an MxAc (no data) and a DHnQ context.
 // Name at hdr 0x78 (10 bytes, to 0x82), pad to 0x88, contexts 0x88..0xC8.
-Bytes golden_request() {
+Bytes golden_create_request() {
   return concat({
       bytes({0x39, 0x00}),        // 0x00 StructureSize = 57
       bytes({0x00}),              // 0x02 SecurityFlags
@@ -45,7 +45,7 @@ Bytes golden_request() {
 }
 
 // MS-SMB2 2.2.14 with one MxAc response context at hdr 0x98.
-Bytes golden_response() {
+Bytes golden_create_response() {
   return concat({
       bytes({0x59, 0x00}),        // 0x00 StructureSize = 89
       bytes({0x09}),              // 0x02 OplockLevel = BATCH
@@ -65,7 +65,7 @@ Bytes golden_response() {
 }
 
 TEST(CreateCodec, RequestDecodesGolden) {
-  auto m = decode_body<CreateRequest>(golden_request());
+  auto m = decode_body<CreateRequest>(golden_create_request());
   ASSERT_THAT(m, Succeeds());
   EXPECT_EQ(m->requested_oplock_level, 0x09);
   EXPECT_EQ(m->impersonation_level, 2u);
@@ -79,11 +79,11 @@ TEST(CreateCodec, RequestDecodesGolden) {
   EXPECT_TRUE(m->create_contexts[0].data.empty());
   EXPECT_EQ(m->create_contexts[1].name, bytes({0x44, 0x48, 0x6E, 0x51}));  // "DHnQ" in network order
   EXPECT_EQ(m->create_contexts[1].data, zeros(16));
-  EXPECT_EQ(encode_body(*m), golden_request());
+  EXPECT_EQ(encode_body(*m), golden_create_request());
 }
 
 TEST(CreateCodec, ResponseDecodesGolden) {
-  auto m = decode_body<CreateResponse>(golden_response());
+  auto m = decode_body<CreateResponse>(golden_create_response());
   ASSERT_THAT(m, Succeeds());
   EXPECT_EQ(m->create_action, 1u);
   EXPECT_EQ(m->creation_time, 11u);
@@ -95,7 +95,7 @@ TEST(CreateCodec, ResponseDecodesGolden) {
   ASSERT_THAT(parse_create_context(m->create_contexts[0], mx), Succeeds());
   EXPECT_EQ(mx.query_status, 0u);
   EXPECT_EQ(mx.maximal_access, 0x001F01FFu);
-  EXPECT_EQ(encode_body(*m), golden_response());
+  EXPECT_EQ(encode_body(*m), golden_create_response());
 }
 
 TEST(CreateCodec, EmptyNameStillWritesOneBufferByte) {
@@ -184,73 +184,73 @@ TEST(CreateCodec, TypedContextsRejectWrongSize) {
 }
 
 TEST(CreateCodec, EveryCut) {
-  expect_every_cut<CreateRequest>(golden_request(), [](std::size_t n) -> std::optional<errc> {
+  expect_every_cut<CreateRequest>(golden_create_request(), [](std::size_t n) -> std::optional<errc> {
     if (n < 56) return errc::truncated;    // fixed part
     if (n < 66) return errc::bad_length;   // name (hdr 0x78, 10 bytes) cut
     if (n < 72) return errc::bad_offset;   // CreateContextsOffset 0x88 lies past the end
     return errc::bad_length;               // context list cut
   });
-  expect_every_cut<CreateResponse>(golden_response(), cuts(88));
+  expect_every_cut<CreateResponse>(golden_create_response(), cuts(88));
 }
 
 TEST(CreateCodec, DecodeRejectsStructureSizeMismatch) {
-  Bytes q = golden_request();
+  Bytes q = golden_create_request();
   poke16(q, 0, 56);
   EXPECT_THAT(decode_body<CreateRequest>(q), FailsWith(errc::bad_structure_size));
-  Bytes r = golden_response();
+  Bytes r = golden_create_response();
   poke16(r, 0, 88);
   EXPECT_THAT(decode_body<CreateResponse>(r), FailsWith(errc::bad_structure_size));
 }
 
 TEST(CreateCodec, DecodeRejectsNameProblems) {
-  Bytes q = golden_request();
+  Bytes q = golden_create_request();
   poke16(q, 0x2C, 0x70);  // NameOffset inside the fixed part
   EXPECT_THAT(decode_body<CreateRequest>(q), FailsWith(errc::bad_offset));
-  q = golden_request();
+  q = golden_create_request();
   poke16(q, 0x2E, 9);  // odd NameLength
   EXPECT_THAT(decode_body<CreateRequest>(q), FailsWith(errc::bad_string));
-  q = golden_request();
+  q = golden_create_request();
   poke16(q, 0x2E, 0x200);
   EXPECT_THAT(decode_body<CreateRequest>(q), FailsWith(errc::bad_length));
 }
 
 TEST(CreateCodec, DecodeRejectsMisalignedContextList) {
-  Bytes q = golden_request();
+  Bytes q = golden_create_request();
   poke32(q, 0x30, 0x8C);  // 2.2.13: the first context is 8-byte aligned
   EXPECT_THAT(decode_body<CreateRequest>(q), FailsWith(errc::bad_alignment));
 }
 
 TEST(CreateCodec, DecodeRejectsBadNext) {
   const std::size_t ctx1 = 0x88 - 64;  // body offset of context 1
-  Bytes q = golden_request();
+  Bytes q = golden_create_request();
   poke32(q, ctx1, 8);  // Next smaller than the 16-byte context header
   EXPECT_THAT(decode_body<CreateRequest>(q), FailsWith(errc::bad_offset));
-  q = golden_request();
+  q = golden_create_request();
   poke32(q, ctx1, 20);  // Next not a multiple of 8
   EXPECT_THAT(decode_body<CreateRequest>(q), FailsWith(errc::bad_alignment));
-  q = golden_request();
+  q = golden_create_request();
   poke32(q, ctx1, 72);  // Next past CreateContextsLength
   EXPECT_THAT(decode_body<CreateRequest>(q), FailsWith(errc::bad_offset));
 }
 
 TEST(CreateCodec, DecodeRejectsContextNameOrDataOutsideContext) {
   const std::size_t ctx1 = 0x88 - 64, ctx2 = 0xA0 - 64;
-  Bytes q = golden_request();
+  Bytes q = golden_create_request();
   poke16(q, ctx1 + 4, 8);  // NameOffset inside the context header
   EXPECT_THAT(decode_body<CreateRequest>(q), FailsWith(errc::bad_offset));
-  q = golden_request();
+  q = golden_create_request();
   poke16(q, ctx1 + 6, 9);  // name runs past Next (24)
   EXPECT_THAT(decode_body<CreateRequest>(q), FailsWith(errc::bad_length));
-  q = golden_request();
+  q = golden_create_request();
   poke32(q, ctx2 + 12, 17);  // data runs past the list end
   EXPECT_THAT(decode_body<CreateRequest>(q), FailsWith(errc::bad_length));
-  q = golden_request();
+  q = golden_create_request();
   poke16(q, ctx2 + 10, 4);  // DataOffset inside the header
   EXPECT_THAT(decode_body<CreateRequest>(q), FailsWith(errc::bad_offset));
 }
 
 TEST(CreateCodec, DecodeRejectsContextListShorterThanAHeader) {
-  Bytes q = golden_request();
+  Bytes q = golden_create_request();
   poke32(q, 0x34, 8);  // CreateContextsLength 8 < 16-byte header
   EXPECT_THAT(decode_body<CreateRequest>(q), FailsWith(errc::bad_length));
 }

@@ -16,7 +16,7 @@ Bytes golden_vni() {
                  le16(0x0210), le16(0x0300)});  // 0x18 Dialects
 }
 // MS-SMB2 2.2.31 carrying that payload (28 bytes) as input.
-Bytes golden_request() {
+Bytes golden_ioctl_request() {
   return concat({bytes({0x39, 0x00}),   // 0x00 StructureSize = 57
                  le16(0),               // 0x02 Reserved
                  le32(0x00140204),      // 0x04 CtlCode = FSCTL_VALIDATE_NEGOTIATE_INFO
@@ -32,7 +32,7 @@ Bytes golden_request() {
                  golden_vni()});        // 0x38 Buffer
 }
 // MS-SMB2 2.2.32 with an 8-byte output at hdr 0x70.
-Bytes golden_response() {
+Bytes golden_ioctl_response() {
   return concat({bytes({0x31, 0x00}),   // 0x00 StructureSize = 49
                  le16(0),               // 0x02 Reserved
                  le32(0x001401D4),      // 0x04 CtlCode = FSCTL_LMR_REQUEST_RESILIENCY
@@ -47,7 +47,7 @@ Bytes golden_response() {
 }
 
 TEST(IoctlCodec, RequestDecodesGolden) {
-  auto m = decode_body<IoctlRequest>(golden_request());
+  auto m = decode_body<IoctlRequest>(golden_ioctl_request());
   ASSERT_THAT(m, Succeeds());
   EXPECT_EQ(m->ctl_code, FSCTL_VALIDATE_NEGOTIATE_INFO);
   EXPECT_EQ(m->file_id, FileId::all_ones());
@@ -55,16 +55,16 @@ TEST(IoctlCodec, RequestDecodesGolden) {
   EXPECT_EQ(m->flags, SMB2_0_IOCTL_IS_FSCTL);
   EXPECT_EQ(m->input, golden_vni());
   EXPECT_TRUE(m->output.empty());
-  EXPECT_EQ(encode_body(*m), golden_request());
+  EXPECT_EQ(encode_body(*m), golden_ioctl_request());
 }
 
 TEST(IoctlCodec, ResponseDecodesGolden) {
-  auto m = decode_body<IoctlResponse>(golden_response());
+  auto m = decode_body<IoctlResponse>(golden_ioctl_response());
   ASSERT_THAT(m, Succeeds());
   EXPECT_EQ(m->ctl_code, FSCTL_LMR_REQUEST_RESILIENCY);
   EXPECT_TRUE(m->input.empty());
   EXPECT_EQ(m->output, bytes({1, 2, 3, 4, 5, 6, 7, 8}));
-  EXPECT_EQ(encode_body(*m), golden_response());
+  EXPECT_EQ(encode_body(*m), golden_ioctl_response());
 }
 
 TEST(IoctlCodec, ValidateNegotiateInfoPayloadDecodesGolden) {
@@ -123,30 +123,30 @@ TEST(IoctlCodec, RoundTrip) {
 }
 
 TEST(IoctlCodec, EveryCut) {
-  expect_every_cut<IoctlRequest>(golden_request(), cuts(56));
-  expect_every_cut<IoctlResponse>(golden_response(), cuts(48));
+  expect_every_cut<IoctlRequest>(golden_ioctl_request(), cuts(56));
+  expect_every_cut<IoctlResponse>(golden_ioctl_response(), cuts(48));
 }
 
 TEST(IoctlCodec, DecodeRejectsStructureSizeMismatch) {
-  Bytes q = golden_request();
+  Bytes q = golden_ioctl_request();
   poke16(q, 0, 49);
   EXPECT_THAT(decode_body<IoctlRequest>(q), FailsWith(errc::bad_structure_size));
-  Bytes r = golden_response();
+  Bytes r = golden_ioctl_response();
   poke16(r, 0, 57);
   EXPECT_THAT(decode_body<IoctlResponse>(r), FailsWith(errc::bad_structure_size));
 }
 
 TEST(IoctlCodec, DecodeRejectsBadOffsetsAndCounts) {
-  Bytes q = golden_request();
+  Bytes q = golden_ioctl_request();
   poke32(q, 0x18, 0x70);  // InputOffset inside the fixed part
   EXPECT_THAT(decode_body<IoctlRequest>(q), FailsWith(errc::bad_offset));
-  q = golden_request();
+  q = golden_ioctl_request();
   poke32(q, 0x1C, 29);
   EXPECT_THAT(decode_body<IoctlRequest>(q), FailsWith(errc::bad_length));
-  Bytes r = golden_response();
+  Bytes r = golden_ioctl_response();
   poke32(r, 0x20, 0x1000);
   EXPECT_THAT(decode_body<IoctlResponse>(r), FailsWith(errc::bad_offset));
-  r = golden_response();
+  r = golden_ioctl_response();
   poke32(r, 0x24, 9);
   EXPECT_THAT(decode_body<IoctlResponse>(r), FailsWith(errc::bad_length));
 }

@@ -7,7 +7,7 @@ namespace smb::proto::test {
 namespace {
 
 // MS-SMB2 2.2.26 with LockSequenceNumber 3, LockSequenceIndex 5 and two elements.
-Bytes golden_request() {
+Bytes golden_lock_request() {
   return concat({bytes({0x30, 0x00}),              // 0x00 StructureSize = 48
                  le16(2),                          // 0x02 LockCount
                  bytes({0x53, 0x00, 0x00, 0x00}),  // 0x04 LockSequenceNumber (bits 0-3) = 3,
@@ -19,7 +19,7 @@ Bytes golden_request() {
 }
 
 TEST(LockCodec, RequestDecodesGolden) {
-  auto m = decode_body<LockRequest>(golden_request());
+  auto m = decode_body<LockRequest>(golden_lock_request());
   ASSERT_THAT(m, Succeeds());
   EXPECT_EQ(m->lock_count, std::optional<std::uint16_t>(2));
   EXPECT_EQ(m->lock_sequence.number, 3);   // 2.2.26: LockSequenceNumber = the 4 least significant bits
@@ -28,7 +28,7 @@ TEST(LockCodec, RequestDecodesGolden) {
   ASSERT_EQ(m->locks.size(), 2u);
   EXPECT_EQ(m->locks[0], (LockElement{0, 100, 0x12, 0}));
   EXPECT_EQ(m->locks[1], (LockElement{200, 50, 0x01, 0}));
-  EXPECT_EQ(encode_body(*m), golden_request());
+  EXPECT_EQ(encode_body(*m), golden_lock_request());
 }
 
 TEST(LockCodec, SequenceNumberIsLowNibbleOfByte4) {
@@ -88,19 +88,19 @@ TEST(LockCodec, ExplicitZeroLockCountStillSendsTheElement) {
 
 TEST(LockCodec, EveryCutIsTruncated) {
   // Fixed part and every LockCount element are required.
-  expect_every_cut<LockRequest>(golden_request(), cuts(24, errc::truncated));
+  expect_every_cut<LockRequest>(golden_lock_request(), cuts(24, errc::truncated));
   expect_every_cut<LockResponse>(bytes({0x04, 0x00, 0x00, 0x00}), cuts(4));
 }
 
 TEST(LockCodec, DecodeRejectsStructureSizeMismatch) {
-  Bytes b = golden_request();
+  Bytes b = golden_lock_request();
   poke16(b, 0, 72);  // 2.2.26: 48 whatever LockCount is
   EXPECT_THAT(decode_body<LockRequest>(b), FailsWith(errc::bad_structure_size));
   EXPECT_THAT(decode_body<LockResponse>(bytes({0x30, 0x00, 0x00, 0x00})), FailsWith(errc::bad_structure_size));
 }
 
 TEST(LockCodec, DecodeRejectsLockCountPastEnd) {
-  Bytes b = golden_request();
+  Bytes b = golden_lock_request();
   poke16(b, 2, 0xFFFF);
   EXPECT_THAT(decode_body<LockRequest>(b), FailsWith(errc::truncated));
 }

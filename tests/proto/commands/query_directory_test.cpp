@@ -7,7 +7,7 @@ namespace smb::proto::test {
 namespace {
 
 // MS-SMB2 2.2.33 asking FileIdBothDirectoryInformation for "*" with RESTART_SCANS.
-Bytes golden_request() {
+Bytes golden_query_directory_request() {
   return concat({bytes({0x21, 0x00}),  // 0x00 StructureSize = 33
                  bytes({0x25}),        // 0x02 FileInformationClass = 37
                  bytes({0x01}),        // 0x03 Flags = SMB2_RESTART_SCANS
@@ -19,7 +19,7 @@ Bytes golden_request() {
                  u16s("*")});          // 0x20 Buffer
 }
 // MS-SMB2 2.2.34 with 4 opaque entry bytes.
-Bytes golden_response() {
+Bytes golden_query_directory_response() {
   return concat({bytes({0x09, 0x00}),  // 0x00 StructureSize = 9
                  le16(0x48),           // 0x02 OutputBufferOffset = 64 + 8
                  le32(4),              // 0x04 OutputBufferLength
@@ -27,21 +27,21 @@ Bytes golden_response() {
 }
 
 TEST(QueryDirectoryCodec, RequestDecodesGolden) {
-  auto m = decode_body<QueryDirectoryRequest>(golden_request());
+  auto m = decode_body<QueryDirectoryRequest>(golden_query_directory_request());
   ASSERT_THAT(m, Succeeds());
   EXPECT_EQ(m->file_information_class, 37);
   EXPECT_EQ(m->flags, SMB2_RESTART_SCANS);
   EXPECT_EQ(m->file_id, (FileId{3, 4}));
   EXPECT_EQ(m->file_name, "*");
   EXPECT_EQ(m->output_buffer_length, 0x10000u);
-  EXPECT_EQ(encode_body(*m), golden_request());
+  EXPECT_EQ(encode_body(*m), golden_query_directory_request());
 }
 
 TEST(QueryDirectoryCodec, ResponseDecodesGolden) {
-  auto m = decode_body<QueryDirectoryResponse>(golden_response());
+  auto m = decode_body<QueryDirectoryResponse>(golden_query_directory_response());
   ASSERT_THAT(m, Succeeds());
   EXPECT_EQ(m->output_buffer, bytes({1, 2, 3, 4}));
-  EXPECT_EQ(encode_body(*m), golden_response());
+  EXPECT_EQ(encode_body(*m), golden_query_directory_response());
 }
 
 TEST(QueryDirectoryCodec, RoundTrip) {
@@ -60,30 +60,30 @@ TEST(QueryDirectoryCodec, RoundTrip) {
 }
 
 TEST(QueryDirectoryCodec, EveryCut) {
-  expect_every_cut<QueryDirectoryRequest>(golden_request(), cuts(32));
-  expect_every_cut<QueryDirectoryResponse>(golden_response(), cuts(8));
+  expect_every_cut<QueryDirectoryRequest>(golden_query_directory_request(), cuts(32));
+  expect_every_cut<QueryDirectoryResponse>(golden_query_directory_response(), cuts(8));
 }
 
 TEST(QueryDirectoryCodec, DecodeRejectsStructureSizeMismatch) {
-  Bytes q = golden_request();
+  Bytes q = golden_query_directory_request();
   poke16(q, 0, 32);
   EXPECT_THAT(decode_body<QueryDirectoryRequest>(q), FailsWith(errc::bad_structure_size));
-  Bytes r = golden_response();
+  Bytes r = golden_query_directory_response();
   poke16(r, 0, 8);
   EXPECT_THAT(decode_body<QueryDirectoryResponse>(r), FailsWith(errc::bad_structure_size));
 }
 
 TEST(QueryDirectoryCodec, DecodeRejectsBadNameAndBuffer) {
-  Bytes q = golden_request();
+  Bytes q = golden_query_directory_request();
   poke16(q, 0x18, 0x5E);
   EXPECT_THAT(decode_body<QueryDirectoryRequest>(q), FailsWith(errc::bad_offset));
-  q = golden_request();
+  q = golden_query_directory_request();
   poke16(q, 0x1A, 4);
   EXPECT_THAT(decode_body<QueryDirectoryRequest>(q), FailsWith(errc::bad_length));
-  q = golden_request();
+  q = golden_query_directory_request();
   poke16(q, 0x1A, 1);
   EXPECT_THAT(decode_body<QueryDirectoryRequest>(q), FailsWith(errc::bad_string));
-  Bytes r = golden_response();
+  Bytes r = golden_query_directory_response();
   poke16(r, 2, 0x100);
   EXPECT_THAT(decode_body<QueryDirectoryResponse>(r), FailsWith(errc::bad_offset));
 }

@@ -7,7 +7,7 @@ namespace smb::proto::test {
 namespace {
 
 // MS-SMB2 2.2.19: 48 fixed bytes + one Buffer byte the client "MUST set to 0".
-Bytes golden_request() {
+Bytes golden_read_request() {
   return concat({bytes({0x31, 0x00}),  // 0x00 StructureSize = 49
                  bytes({0x50}),        // 0x02 Padding = 0x50
                  bytes({0x00}),        // 0x03 Flags
@@ -21,7 +21,7 @@ Bytes golden_request() {
                  bytes({0x00})});      // 0x30 Buffer (1 byte)
 }
 // MS-SMB2 2.2.20 with 5 data bytes at hdr 0x50.
-Bytes golden_response() {
+Bytes golden_read_response() {
   return concat({bytes({0x11, 0x00}),  // 0x00 StructureSize = 17
                  bytes({0x50}),        // 0x02 DataOffset = 64 + 16
                  bytes({0x00}),        // 0x03 Reserved
@@ -32,7 +32,7 @@ Bytes golden_response() {
 }
 
 TEST(ReadCodec, RequestDecodesGolden) {
-  auto m = decode_body<ReadRequest>(golden_request());
+  auto m = decode_body<ReadRequest>(golden_read_request());
   ASSERT_THAT(m, Succeeds());
   EXPECT_EQ(m->padding, 0x50);
   EXPECT_EQ(m->length, 0x10000u);
@@ -40,14 +40,14 @@ TEST(ReadCodec, RequestDecodesGolden) {
   EXPECT_EQ(m->file_id, (FileId{0xA, 0xB}));
   EXPECT_EQ(m->minimum_count, 1u);
   EXPECT_TRUE(m->read_channel_info.empty());
-  EXPECT_EQ(encode_body(*m), golden_request());  // includes the 1-byte Buffer
+  EXPECT_EQ(encode_body(*m), golden_read_request());  // includes the 1-byte Buffer
 }
 
 TEST(ReadCodec, ResponseDecodesGolden) {
-  auto m = decode_body<ReadResponse>(golden_response());
+  auto m = decode_body<ReadResponse>(golden_read_response());
   ASSERT_THAT(m, Succeeds());
   EXPECT_EQ(m->data, bytes({'h', 'e', 'l', 'l', 'o'}));
-  EXPECT_EQ(encode_body(*m), golden_response());
+  EXPECT_EQ(encode_body(*m), golden_read_response());
 }
 
 TEST(ReadCodec, RoundTrip) {
@@ -70,40 +70,40 @@ TEST(ReadCodec, RoundTrip) {
 
 TEST(ReadCodec, EveryCut) {
   // Request: the only variable byte is the pad, so the 48-byte prefix decodes (receivers accept its absence).
-  expect_every_cut<ReadRequest>(golden_request(), cuts(48, std::nullopt));
+  expect_every_cut<ReadRequest>(golden_read_request(), cuts(48, std::nullopt));
   // Response: from 16 bytes on, DataOffset points inside the message but DataLength runs past it.
-  expect_every_cut<ReadResponse>(golden_response(), cuts(16));
+  expect_every_cut<ReadResponse>(golden_read_response(), cuts(16));
 }
 
 TEST(ReadCodec, DecodeRejectsStructureSizeMismatch) {
-  Bytes q = golden_request();
+  Bytes q = golden_read_request();
   poke16(q, 0, 48);
   EXPECT_THAT(decode_body<ReadRequest>(q), FailsWith(errc::bad_structure_size));
-  Bytes r = golden_response();
+  Bytes r = golden_read_response();
   poke16(r, 0, 16);
   EXPECT_THAT(decode_body<ReadResponse>(r), FailsWith(errc::bad_structure_size));
 }
 
 TEST(ReadCodec, DecodeRejectsDataOffsetInsideFixedPart) {
-  Bytes r = golden_response();
+  Bytes r = golden_read_response();
   r[2] = 0x4F;  // DataOffset one byte before the Buffer
   EXPECT_THAT(decode_body<ReadResponse>(r), FailsWith(errc::bad_offset));
 }
 
 TEST(ReadCodec, DecodeRejectsDataOffsetPastEnd) {
-  Bytes r = golden_response();
+  Bytes r = golden_read_response();
   r[2] = 0xF0;
   EXPECT_THAT(decode_body<ReadResponse>(r), FailsWith(errc::bad_offset));
 }
 
 TEST(ReadCodec, DecodeRejectsDataLengthPastEnd) {
-  Bytes r = golden_response();
+  Bytes r = golden_read_response();
   poke32(r, 4, 6);
   EXPECT_THAT(decode_body<ReadResponse>(r), FailsWith(errc::bad_length));
 }
 
 TEST(ReadCodec, DecodeRejectsChannelInfoPastEnd) {
-  Bytes q = golden_request();
+  Bytes q = golden_read_request();
   poke16(q, 0x2C, 0x70);
   poke16(q, 0x2E, 2);  // 2 bytes at hdr 0x70, but only one byte of Buffer exists
   EXPECT_THAT(decode_body<ReadRequest>(q), FailsWith(errc::bad_length));

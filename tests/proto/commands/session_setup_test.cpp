@@ -8,7 +8,7 @@ namespace {
 
 Bytes token() { return bytes({0x60, 0x03, 0x06, 0x01, 0x00}); }  // any 5 bytes of GSS token
 // MS-SMB2 2.2.5
-Bytes golden_request() {
+Bytes golden_session_setup_request() {
   return concat({bytes({0x19, 0x00}),  // 0x00 StructureSize = 25
                  bytes({0x00}),        // 0x02 Flags
                  bytes({0x01}),        // 0x03 SecurityMode = SIGNING_ENABLED
@@ -20,7 +20,7 @@ Bytes golden_request() {
                  token()});            // 0x18 Buffer
 }
 // MS-SMB2 2.2.6
-Bytes golden_response() {
+Bytes golden_session_setup_response() {
   return concat({bytes({0x09, 0x00}),  // 0x00 StructureSize = 9
                  le16(0x0001),         // 0x02 SessionFlags = IS_GUEST
                  le16(0x48),           // 0x04 SecurityBufferOffset = 64 + 8
@@ -29,20 +29,20 @@ Bytes golden_response() {
 }
 
 TEST(SessionSetupCodec, RequestDecodesGolden) {
-  auto m = decode_body<SessionSetupRequest>(golden_request());
+  auto m = decode_body<SessionSetupRequest>(golden_session_setup_request());
   ASSERT_THAT(m, Succeeds());
   EXPECT_EQ(m->security_mode, 1);
   EXPECT_EQ(m->capabilities, 1u);
   EXPECT_EQ(m->security_buffer, token());
-  EXPECT_EQ(encode_body(*m), golden_request());
+  EXPECT_EQ(encode_body(*m), golden_session_setup_request());
 }
 
 TEST(SessionSetupCodec, ResponseDecodesGolden) {
-  auto m = decode_body<SessionSetupResponse>(golden_response());
+  auto m = decode_body<SessionSetupResponse>(golden_session_setup_response());
   ASSERT_THAT(m, Succeeds());
   EXPECT_EQ(m->session_flags, 1);
   EXPECT_EQ(m->security_buffer, token());
-  EXPECT_EQ(encode_body(*m), golden_response());
+  EXPECT_EQ(encode_body(*m), golden_session_setup_response());
 }
 
 TEST(SessionSetupCodec, RoundTrip) {
@@ -63,27 +63,27 @@ TEST(SessionSetupCodec, RoundTrip) {
 }
 
 TEST(SessionSetupCodec, EveryCut) {
-  expect_every_cut<SessionSetupRequest>(golden_request(), cuts(24));
-  expect_every_cut<SessionSetupResponse>(golden_response(), cuts(8));
+  expect_every_cut<SessionSetupRequest>(golden_session_setup_request(), cuts(24));
+  expect_every_cut<SessionSetupResponse>(golden_session_setup_response(), cuts(8));
 }
 
 TEST(SessionSetupCodec, DecodeRejectsStructureSizeMismatch) {
-  Bytes q = golden_request();
+  Bytes q = golden_session_setup_request();
   poke16(q, 0, 24);
   EXPECT_THAT(decode_body<SessionSetupRequest>(q), FailsWith(errc::bad_structure_size));
-  Bytes r = golden_response();
+  Bytes r = golden_session_setup_response();
   poke16(r, 0, 8);
   EXPECT_THAT(decode_body<SessionSetupResponse>(r), FailsWith(errc::bad_structure_size));
 }
 
 TEST(SessionSetupCodec, DecodeRejectsSecurityBufferOffsetInsideFixedPart) {
-  Bytes q = golden_request();
+  Bytes q = golden_session_setup_request();
   poke16(q, 0x0C, 0x50);
   EXPECT_THAT(decode_body<SessionSetupRequest>(q), FailsWith(errc::bad_offset));
 }
 
 TEST(SessionSetupCodec, DecodeRejectsSecurityBufferPastEnd) {
-  Bytes r = golden_response();
+  Bytes r = golden_session_setup_response();
   poke16(r, 0x06, 6);
   EXPECT_THAT(decode_body<SessionSetupResponse>(r), FailsWith(errc::bad_length));
   poke16(r, 0x04, 0x400);

@@ -7,7 +7,7 @@ namespace smb::proto::test {
 namespace {
 
 // MS-SMB2 2.2.9 with the path \\s\sh (6 UTF-16 code units, 12 bytes).
-Bytes golden_request() {
+Bytes golden_tree_connect_request() {
   return concat({bytes({0x09, 0x00}),  // 0x00 StructureSize = 9
                  le16(0),              // 0x02 Flags/Reserved
                  le16(0x48),           // 0x04 PathOffset = 64 + 8
@@ -15,7 +15,7 @@ Bytes golden_request() {
                  u16s("\\\\s\\sh")});  // 0x08 Buffer: UTF-16LE "\\s\sh"
 }
 // MS-SMB2 2.2.10
-Bytes golden_response() {
+Bytes golden_tree_connect_response() {
   return concat({bytes({0x10, 0x00}),  // 0x00 StructureSize = 16
                  bytes({0x01}),        // 0x02 ShareType = DISK
                  bytes({0x00}),        // 0x03 Reserved
@@ -25,20 +25,20 @@ Bytes golden_response() {
 }
 
 TEST(TreeConnectCodec, RequestDecodesGolden) {
-  auto m = decode_body<TreeConnectRequest>(golden_request());
+  auto m = decode_body<TreeConnectRequest>(golden_tree_connect_request());
   ASSERT_THAT(m, Succeeds());
   EXPECT_EQ(m->path, "\\\\s\\sh");
-  EXPECT_EQ(encode_body(*m), golden_request());
+  EXPECT_EQ(encode_body(*m), golden_tree_connect_request());
 }
 
 TEST(TreeConnectCodec, ResponseDecodesGolden) {
-  auto m = decode_body<TreeConnectResponse>(golden_response());
+  auto m = decode_body<TreeConnectResponse>(golden_tree_connect_response());
   ASSERT_THAT(m, Succeeds());
   EXPECT_EQ(m->share_type, 1);
   EXPECT_EQ(m->share_flags, 0x800u);
   EXPECT_EQ(m->capabilities, 8u);
   EXPECT_EQ(m->maximal_access, 0x001F01FFu);
-  EXPECT_EQ(encode_body(*m), golden_response());
+  EXPECT_EQ(encode_body(*m), golden_tree_connect_response());
 }
 
 TEST(TreeConnectCodec, RoundTrip) {
@@ -57,33 +57,33 @@ TEST(TreeConnectCodec, RoundTrip) {
 }
 
 TEST(TreeConnectCodec, EveryCut) {
-  expect_every_cut<TreeConnectRequest>(golden_request(), cuts(8));
-  expect_every_cut<TreeConnectResponse>(golden_response(), cuts(16));
+  expect_every_cut<TreeConnectRequest>(golden_tree_connect_request(), cuts(8));
+  expect_every_cut<TreeConnectResponse>(golden_tree_connect_response(), cuts(16));
 }
 
 TEST(TreeConnectCodec, DecodeRejectsStructureSizeMismatch) {
-  Bytes q = golden_request();
+  Bytes q = golden_tree_connect_request();
   poke16(q, 0, 8);
   EXPECT_THAT(decode_body<TreeConnectRequest>(q), FailsWith(errc::bad_structure_size));
-  Bytes r = golden_response();
+  Bytes r = golden_tree_connect_response();
   poke16(r, 0, 9);
   EXPECT_THAT(decode_body<TreeConnectResponse>(r), FailsWith(errc::bad_structure_size));
 }
 
 TEST(TreeConnectCodec, DecodeRejectsPathOffsetInsideFixedPart) {
-  Bytes q = golden_request();
+  Bytes q = golden_tree_connect_request();
   poke16(q, 4, 0x44);
   EXPECT_THAT(decode_body<TreeConnectRequest>(q), FailsWith(errc::bad_offset));
 }
 
 TEST(TreeConnectCodec, DecodeRejectsPathLengthPastEnd) {
-  Bytes q = golden_request();
+  Bytes q = golden_tree_connect_request();
   poke16(q, 6, 14);
   EXPECT_THAT(decode_body<TreeConnectRequest>(q), FailsWith(errc::bad_length));
 }
 
 TEST(TreeConnectCodec, DecodeRejectsOddPathLength) {
-  Bytes q = golden_request();
+  Bytes q = golden_tree_connect_request();
   poke16(q, 6, 11);  // UTF-16 needs whole code units
   EXPECT_THAT(decode_body<TreeConnectRequest>(q), FailsWith(errc::bad_string));
 }

@@ -10,8 +10,6 @@
 namespace smb::proto::smb1::test {
 namespace {
 
-const Context kUni{true};
-
 // 2.2.4.64.1 (Unicode): words 0x21..0x50, ByteCount 0x51, Bytes 0x53: pad -> FileName at 0x54.
 Bytes nt_create_request() {
   return concat({bytes({0x18, 0xFF, 0x00}), le16(0),

@@ -8,7 +8,6 @@
 namespace smb::proto::smb1::test {
 namespace {
 
-const Context kUni{true};
 const Context kOem{false};
 
 // 2.2.4.52.1: WordCount 0; each dialect = BufferFormat 0x02 + NUL-terminated OEM string.

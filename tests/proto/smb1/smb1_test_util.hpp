@@ -41,6 +41,9 @@ inline Bytes msg1(const Bytes& block) {
   return m;
 }
 
+/** Unicode strings (Flags2 SMB_FLAGS2_UNICODE), the context most messages here are decoded in. */
+inline const Context kUni{true};
+
 /**
  * Decodes the block of `msg` (32-byte header first) into a fresh T, from an exactly-sized heap copy
  * so that AddressSanitizer would flag any read past the end.

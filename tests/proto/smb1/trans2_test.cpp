@@ -6,8 +6,6 @@
 namespace smb::proto::smb1::test {
 namespace {
 
-const Context kUni{true};
-
 // TRANS2_FIND_FIRST2 parameters (2.2.6.2.1), at a 4-aligned offset.
 Bytes find_first_params() {
   return concat({le16(0x0016),     // 0x00 SearchAttributes HIDDEN|SYSTEM|DIRECTORY
