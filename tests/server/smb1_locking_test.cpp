@@ -292,6 +292,40 @@ TEST_F(Smb1Locking, ClosingTheFidEndsItsPendingLock) {
   }
 }
 
+/** SMB_COM_NT_CANCEL (MS-CIFS 2.2.4.65.1): the header of the request to cancel, WordCount 0, ByteCount 0. */
+wire::Bytes nt_cancel(std::uint16_t uid, std::uint16_t tid, std::uint16_t mid, std::uint16_t pid = 0x0101) {
+  p::Header h = Smb1Peer::header(p::Command::SMB_COM_LOCKING_ANDX, uid, tid, mid);
+  h.command = 0xA4;
+  h.pid_low = pid;
+  wire::Bytes m;
+  wire::Writer w(m);
+  p::encode(w, h);
+  m.insert(m.end(), {0x00, 0x00, 0x00});
+  return m;
+}
+
+TEST_F(Smb1Locking, NtCancelEndsThePendingRequestWithTheSameIdsAndIsNeverAnswered) {
+  // MS-CIFS 3.3.5.52 matches UID, TID, PID and MID; the cancelled command completes with an error (MS-FSA
+  // 2.1.5.20: STATUS_CANCELLED) and NT_CANCEL itself MUST NOT be answered (2.2.4.65). No requirement ID yet:
+  // scenarios cannot send NT_CANCEL (not a codec message).
+  start(false);
+  std::uint16_t f = fid_of(a->open("n.txt")), g = fid_of(a->open("n.txt"));
+  ASSERT_EQ(answer(lockx(*a, g, 0, 0, {range(0, 10)}).at(0)).status, 0u);
+  EXPECT_TRUE(lockx(*a, f, 0, 0xFFFFFFFF, {range(0, 10)}, {}, 80).empty());  // waits
+  // Another MID, another PID: nothing is cancelled and nothing is sent.
+  EXPECT_TRUE(a->send_raw(nt_cancel(a->uid, a->tid, 81)).empty());
+  EXPECT_TRUE(a->send_raw(nt_cancel(a->uid, a->tid, 80, 0x0202)).empty());
+  // The same UID, TID, PID and MID: the blocking lock ends with STATUS_CANCELLED, the only message sent.
+  auto r = a->send_raw(nt_cancel(a->uid, a->tid, 80));
+  ASSERT_EQ(r.size(), 1u);
+  Answer x = answer(r[0]);
+  EXPECT_EQ(x.mid, 80);
+  EXPECT_EQ(x.status, 0xC0000120u);  // STATUS_CANCELLED
+  // It locked nothing: after G unlocks, F's range is free for another PID of G's FID.
+  ASSERT_EQ(answer(lockx(*a, g, 0, 0, {}, {range(0, 10)}, 82).at(0)).status, 0u);
+  EXPECT_EQ(answer(lockx(*a, g, 0, 0, {range(0, 10, 0x0303)}, {}, 83).at(0)).status, 0u);
+}
+
 TEST_F(Smb1Locking, QueuedRequestOfTheFidKeepsPrecedenceWithTheOption) {
   // smbtorture raw.lock multilock2 (Samba, opt-in): (b) [100, 120] blocks, (c) 100 with a 2 s Timeout blocks;
   // unlocking 100 grants nothing, (c) times out; unlocking 120 grants (b).

@@ -139,8 +139,9 @@ bool handle_legacy(Server& s, Connection& c, const p::Header& h, wire::ByteView 
   Smb1ConnectionState& st = *c.smb1;
   if (handle_legacy_file(s, c, h, msg, seq)) return true;
   if (h.command == SMB_COM_NT_CANCEL) {
-    // MS-CIFS 3.3.5.52: no response is ever sent. Pending requests answer themselves (a blocking lock
-    // completes with its own status when its waiter is cancelled); nothing is pending otherwise.
+    // MS-CIFS 3.3.5.52: the pending requests with the same UID, TID, PID and MID are cancelled and answer
+    // themselves; NT_CANCEL itself "MUST NOT send a response", also when nothing matches (2.2.4.65).
+    (void)cancel_pending_smb1(s, c, h);
     return true;
   }
   if (h.command == SMB_COM_CREATE_DIRECTORY || h.command == SMB_COM_CHECK_DIRECTORY) {

@@ -62,6 +62,7 @@ struct PendingLock {
   bool large_files = false;          ///< the request's LARGE_FILES bit (range format)
   std::vector<ByteRangeLock> ranges;  ///< the Locks array, each with its PID
   bool done = false;
+  bool nt_cancelled = false;          ///< SMB_COM_NT_CANCEL named it: it completes with STATUS_CANCELLED
 };
 
 /**
@@ -196,7 +197,9 @@ Reply handle_locking(Request& r, const p::LockingAndxRequest& m) {
       // A waiter cancelled because its open went away (CLOSE, LOGOFF, TREE_DISCONNECT, PROCESS_EXIT): MS-CIFS
       // does not give the status; Windows/Samba answer STATUS_RANGE_NOT_LOCKED (smbtorture raw.lock async,
       // opt-in), the default is the conflict status of a blocking lock that did not get its range.
-      if (st == status::STATUS_CANCELLED)
+      if (pending->nt_cancelled)
+        st = status::STATUS_CANCELLED;  // MS-CIFS 3.3.5.52 -> MS-FSA 2.1.5.20: the cancelled operation's status
+      else if (st == status::STATUS_CANCELLED)
         st = sp->config.smb1_lock_retry_conflict ? status::STATUS_RANGE_NOT_LOCKED : NtStatus{0xC0000054};
       if (st == status::STATUS_SUCCESS) finish_deferred(*sp, pending->connection_id, pending->header, pending->sequence, Reply(p::LockingAndxResponse{}));
       else finish_deferred(*sp, pending->connection_id, pending->header, pending->sequence, Reply(st));
@@ -276,6 +279,27 @@ void wait_for_break(Request& r, File& file) {
   // Keys of SMB2 waiters are (ConnectionId, AsyncId); SMB1 ones use the top bit so they never collide.
   std::uint64_t id = (1ull << 63) | r.state.next_deferred++;
   oplock_table(s).waiters[{cid, id}] = std::move(w);
+}
+
+std::size_t cancel_pending_smb1(Server& s, Connection& c, const p::Header& h) {
+  // MS-CIFS 3.3.5.52: "search the Server.Connection.PendingRequestTable for any pending commands that have the same
+  // UID, TID, PID, and MID ... pass the CancelRequestID to the object store" (MS-FSA 2.1.5.20: the operation
+  // completes with STATUS_CANCELLED). The pending SMB1 commands of this server are blocking LOCKING_ANDX requests.
+  std::vector<std::shared_ptr<PendingLock>> hits;
+  for (const auto& weak : pending_locks()) {
+    auto pl = weak.lock();
+    if (!pl || pl->done || pl->server != &s || pl->connection_id != c.id) continue;
+    const p::Header& q = pl->header;
+    if (q.uid == h.uid && q.tid == h.tid && q.pid_low == h.pid_low && q.pid_high == h.pid_high && q.mid == h.mid)
+      hits.push_back(pl);
+  }
+  for (const auto& pl : hits) {
+    auto it = s.files.find(pl->file);
+    if (it == s.files.end()) continue;
+    pl->nt_cancelled = true;
+    it->second->locks.cancel_waiter(pl->waiter, status::STATUS_CANCELLED);
+  }
+  return hits.size();
 }
 
 }  // namespace smb::server::smb1

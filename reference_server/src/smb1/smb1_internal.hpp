@@ -121,6 +121,11 @@ Reply handle_nt_rename(Request& r, const p::NtRenameRequest& m);
 
 // --- locking.cpp
 Reply handle_locking(Request& r, const p::LockingAndxRequest& m);
+/**
+ * SMB_COM_NT_CANCEL (MS-CIFS 3.3.5.52): cancels the pending requests of connection `c` with the same UID, TID, PID
+ * and MID as `h` (blocking LOCKING_ANDX requests: they complete with STATUS_CANCELLED). Returns how many.
+ */
+std::size_t cancel_pending_smb1(Server& s, Connection& c, const p::Header& h);
 /** Oplock level to grant a new SMB1 open (MS-CIFS 3.3.5.2.7, MS-SMB 3.3.5.1.2), SMB2 encoding. */
 std::uint8_t grant_smb1_oplock(Request& r, Open& open, std::uint32_t nt_create_flags);
 /** Registers a deferred re-run of `r`'s message once the breaks on `file` resolve. */
