@@ -45,6 +45,12 @@ struct RefServer::Pool {
   std::vector<std::thread> keepers;
   std::optional<Target> get(const Variant& v, const Target& base);
   void stop_all();
+  /** SIGTERM to every variant started so far, without waiting (stop_all waits). */
+  void signal_all() {
+    std::lock_guard lock(mu);
+    for (auto& [v, slot] : slots)
+      if (slot.done && slot.server) slot.server->signal_stop();
+  }
   ~Pool() { stop_all(); }
 };
 
@@ -247,14 +253,21 @@ std::unique_ptr<RefServer> RefServer::launch(const std::filesystem::path& binary
   return s;
 }
 
+void RefServer::signal_stop() {
+  if (impl_ && impl_->child.valid() && impl_->child.running()) ::kill(impl_->child.id(), SIGTERM);
+}
+
 void RefServer::stop() {
-  if (pool_) pool_->stop_all();  // variants first (their directories are inside ours)
+  // Every server is told first, so that they exit side by side; then the variants are waited for (their
+  // directories are inside ours), then this one. A server exits within milliseconds of SIGTERM: poll finely.
+  if (pool_) pool_->signal_all();
+  signal_stop();
+  if (pool_) pool_->stop_all();
   if (!impl_) return;
   if (impl_->child.valid() && impl_->child.running()) {
-    ::kill(impl_->child.id(), SIGTERM);
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
     while (impl_->child.running() && std::chrono::steady_clock::now() < deadline)
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
     if (impl_->child.running()) impl_->child.terminate();
   }
   std::error_code ec;

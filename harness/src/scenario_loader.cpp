@@ -2,7 +2,12 @@
 #include "smbharness/scenario_loader.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <tuple>
 #include <regex>
 #include <sstream>
 
@@ -17,6 +22,37 @@ namespace smb::harness {
 namespace {
 
 using json = nlohmann::json;
+
+/**
+ * A step-group file (scenarios/_prologue), parsed once and shared by every scenario that uses it: a suite names the
+ * same few groups hundreds of times. Keyed by path, size and modification time, so an edited file is read again (a
+ * long Python session). Null when the file cannot be opened; `error` is set when it is not valid JSON.
+ */
+std::shared_ptr<const json> group_file(const std::filesystem::path& gp, std::string& error) {
+  static std::mutex mu;
+  static std::map<std::string, std::tuple<std::uintmax_t, std::filesystem::file_time_type, std::shared_ptr<const json>>>
+      cache;
+  std::error_code ec;
+  auto size = std::filesystem::file_size(gp, ec);
+  if (ec) return nullptr;
+  auto mtime = std::filesystem::last_write_time(gp, ec);
+  if (ec) return nullptr;
+  std::lock_guard lock(mu);
+  if (auto it = cache.find(gp.string()); it != cache.end() && std::get<0>(it->second) == size &&
+                                         std::get<1>(it->second) == mtime)
+    return std::get<2>(it->second);
+  std::ifstream in(gp);
+  if (!in) return nullptr;
+  try {
+    auto g = std::make_shared<const json>(json::parse(in));
+    cache[gp.string()] = {size, mtime, g};
+    return g;
+  } catch (const json::exception& e) {
+    error = e.what();
+    return std::make_shared<const json>();
+  }
+}
+
 
 struct ScenarioError {
   std::string message;
@@ -199,14 +235,11 @@ std::vector<Flat> Loader::expand(const json& steps, const std::string& pointer, 
     std::string name = s["use"].get<std::string>();
     std::filesystem::path gp = prologue_dir_ / name;
     if (gp.extension() != ".json") gp += ".json";
-    std::ifstream in(gp);
-    if (!in) fail(where, "use", "no step group \"" + name + "\" in " + prologue_dir_.string());
-    json g;
-    try {
-      g = json::parse(in);
-    } catch (const json::exception& e) {
-      fail(where, "use", "group " + gp.string() + " is not valid JSON: " + e.what());
-    }
+    std::string parse_error;
+    auto gfile = group_file(gp, parse_error);
+    if (!gfile) fail(where, "use", "no step group \"" + name + "\" in " + prologue_dir_.string());
+    if (!parse_error.empty()) fail(where, "use", "group " + gp.string() + " is not valid JSON: " + parse_error);
+    const json& g = *gfile;
     if (!g.is_object() || !g.contains("steps")) fail(where, "use", "group " + gp.string() + " has no steps");
     check_keys(g, {"$schema", "group", "description", "params", "steps"}, where, "use " + name + ": ");
     // Parameters.

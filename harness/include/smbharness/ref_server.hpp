@@ -49,6 +49,8 @@ class RefServer {
   int pid() const { return pid_; }
   /** Stops the server now (idempotent). */
   void stop();
+  /** Sends SIGTERM to the server (and nothing else: stop() waits for it to exit). */
+  void signal_stop();
   /** The temporary directory holding the shares, the control socket and server.log (removed by the destructor). */
   const std::filesystem::path& temp_dir() const { return temp_dir_; }
 
