@@ -410,6 +410,8 @@ Smb1Grade run_send(Smb1Conn& c, const SendSpec& spec, const StepInfo& info, Smb1
   // A LOCKING_ANDX that only acknowledges an oplock break gets no response (MS-CIFS 3.3.5.30).
   if (auto* l = std::get_if<p::LockingAndxRequest>(&body))
     so.expects_response = !((l->type_of_lock & p::OPLOCK_RELEASE) && l->locks.empty() && l->unlocks.empty());
+  // NT_CANCEL is never answered (MS-CIFS 2.2.4.65): it names the request to cancel through its header's MID.
+  if (std::holds_alternative<p::NtCancelRequest>(body)) so.expects_response = false;
   for (const auto& pt : spec.patches) so.patches.push_back({pt.offset, *wire::from_hex(pt.hex)});
   auto mid = c.client->send(h, {body}, so);
   if (!so.patches.empty() && ctx.capture) ctx.capture->mark_last_sent_malformed(info.connection);

@@ -72,9 +72,9 @@ TEST(Requirements, WorstVerdictRollUp) {
 TEST(Requirements, EmbeddedListHasTheTraceabilityMatrix) {
   const auto& l = known_requirements();
   // The 150 IDs of the digest's traceability matrix plus the project's extension IDs (entries carrying "origin" in
-  // harness/data/requirements.json: SMB1-LOCK-04..07, MS-CIFS 3.3.5.30 rules the matrix does not list; SMB2-OPLK-18, rename
+  // harness/data/requirements.json: SMB1-LOCK-04..08, MS-CIFS 3.3.5.30 / 3.3.5.52 rules the matrix does not list; SMB2-OPLK-18, rename
   // share checks; SMB2-CREATE-09, per-stream oplocks).
-  EXPECT_EQ(l.size(), 156u);
+  EXPECT_EQ(l.size(), 157u);
   EXPECT_EQ(l.front().id, "SMB2-COMMON-01");
   EXPECT_EQ(section_of("SMB2-FLUSH-01"), "SMB2-FLUSH");
 }

@@ -292,16 +292,11 @@ TEST_F(Smb1Locking, ClosingTheFidEndsItsPendingLock) {
   }
 }
 
-/** SMB_COM_NT_CANCEL (MS-CIFS 2.2.4.65.1): the header of the request to cancel, WordCount 0, ByteCount 0. */
+/** SMB_COM_NT_CANCEL (MS-CIFS 2.2.4.65.1) naming the request with these UID, TID, MID and PID. */
 wire::Bytes nt_cancel(std::uint16_t uid, std::uint16_t tid, std::uint16_t mid, std::uint16_t pid = 0x0101) {
-  p::Header h = Smb1Peer::header(p::Command::SMB_COM_LOCKING_ANDX, uid, tid, mid);
-  h.command = 0xA4;
+  p::Header h = Smb1Peer::header(p::Command::SMB_COM_NT_CANCEL, uid, tid, mid);
   h.pid_low = pid;
-  wire::Bytes m;
-  wire::Writer w(m);
-  p::encode(w, h);
-  m.insert(m.end(), {0x00, 0x00, 0x00});
-  return m;
+  return p::encode_message(h, std::vector<p::RequestBody>{p::NtCancelRequest{}});
 }
 
 TEST_F(Smb1Locking, NtCancelEndsThePendingRequestWithTheSameIdsAndIsNeverAnswered) {

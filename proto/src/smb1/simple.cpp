@@ -260,6 +260,16 @@ Result<void> decode(wire::Reader& r, TreeDisconnectResponse& out, const Context&
   return read_words_only(r, 0, out.word_count, [] {});
 }
 
+// MS-CIFS 2.2.4.65 NT_CANCEL (no response is ever sent; the response type only completes the command table)
+void encode(wire::Writer& w, const NtCancelRequest& m, const Context&) { words_only(w, m.word_count, [] {}); }
+Result<void> decode(wire::Reader& r, NtCancelRequest& out, const Context&) {
+  return read_words_only(r, 0, out.word_count, [] {});
+}
+void encode(wire::Writer& w, const NtCancelResponse& m, const Context&) { words_only(w, m.word_count, [] {}); }
+Result<void> decode(wire::Reader& r, NtCancelResponse& out, const Context&) {
+  return read_words_only(r, 0, out.word_count, [] {});
+}
+
 // MS-CIFS 2.2.3.1 / 3.3.4.1.2 error response
 void encode(wire::Writer& w, const Smb1ErrorResponse& m, const Context&) { words_only(w, m.word_count, [] {}); }
 Result<void> decode(wire::Reader& r, Smb1ErrorResponse& out, const Context&) {

@@ -18,7 +18,6 @@ using p::Command;
 
 constexpr std::uint8_t code(Command c) { return static_cast<std::uint8_t>(c); }
 constexpr std::uint8_t SMB_COM_FIND_CLOSE2 = 0x34;
-constexpr std::uint8_t SMB_COM_NT_CANCEL = 0xA4;
 constexpr std::uint8_t SMB_COM_QUERY_INFORMATION_DISK = 0x80;
 constexpr std::uint8_t SMB_COM_CREATE_DIRECTORY = 0x00;
 constexpr std::uint8_t SMB_COM_CHECK_DIRECTORY = 0x10;
@@ -129,6 +128,8 @@ Reply dispatch(Request& r, const p::RequestBody& body) {
         else if constexpr (std::is_same_v<T, p::DeleteDirectoryRequest>) return handle_delete_directory(r, m);
         else if constexpr (std::is_same_v<T, p::RenameRequest>) return handle_rename(r, m);
         else if constexpr (std::is_same_v<T, p::NtRenameRequest>) return handle_nt_rename(r, m);
+        // NT_CANCEL is handled by handle_legacy before any UID/TID check, because nothing may answer it (3.3.5.52).
+        else if constexpr (std::is_same_v<T, p::NtCancelRequest>) return Reply::none();
         else return status::STATUS_NOT_IMPLEMENTED;  // monostate: never produced by the decoder
       },
       body);
@@ -138,7 +139,7 @@ Reply dispatch(Request& r, const p::RequestBody& body) {
 bool handle_legacy(Server& s, Connection& c, const p::Header& h, wire::ByteView msg, std::uint32_t seq) {
   Smb1ConnectionState& st = *c.smb1;
   if (handle_legacy_file(s, c, h, msg, seq)) return true;
-  if (h.command == SMB_COM_NT_CANCEL) {
+  if (h.command == code(Command::SMB_COM_NT_CANCEL)) {
     // MS-CIFS 3.3.5.52: the pending requests with the same UID, TID, PID and MID are cancelled and answer
     // themselves; NT_CANCEL itself "MUST NOT send a response", also when nothing matches (2.2.4.65).
     (void)cancel_pending_smb1(s, c, h);
@@ -247,7 +248,7 @@ bool process(Server& s, Connection& c, wire::ByteView msg, std::optional<std::ui
     seq = *sequence;
   } else if (st.signing_active) {
     seq = st.next_sequence;
-    bool one_way = h.command == SMB_COM_NT_CANCEL || is_bare_oplock_ack(msg);
+    bool one_way = h.command == code(Command::SMB_COM_NT_CANCEL) || is_bare_oplock_ack(msg);
     st.next_sequence += one_way ? 1 : 2;
     if (!p::verify_signature(msg, st.mac_key, seq)) {
       // MS-SMB 3.3.5.1: bad signature -> STATUS_ACCESS_DENIED, sts0_permerrors += 1.

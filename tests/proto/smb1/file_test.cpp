@@ -246,6 +246,10 @@ TEST(Smb1Simple, Goldens) {
   EXPECT_THAT(decode_block<TreeDisconnectRequest>(empty), Succeeds());
   EXPECT_THAT(decode_block<CloseResponse>(empty), Succeeds());
   EXPECT_EQ(encode_block(TreeDisconnectResponse{}), empty);
+  // 2.2.4.65.1 NT_CANCEL: WordCount 0x00, ByteCount 0x0000; a block with words is not one.
+  EXPECT_EQ(encode_block(NtCancelRequest{}), empty);
+  EXPECT_THAT(decode_block<NtCancelRequest>(empty), Succeeds());
+  EXPECT_THAT(decode_block<NtCancelRequest>(concat({bytes({0x01}), le16(0), le16(0)})), FailsWith(errc::bad_word_count));
 }
 
 TEST(Smb1Simple, Rejections) {

@@ -33,4 +33,5 @@
   X(SMB_COM_LOGOFF_ANDX, 0x74, LogoffAndxRequest, LogoffAndxResponse)                              \
   X(SMB_COM_TREE_CONNECT_ANDX, 0x75, TreeConnectAndxRequest, TreeConnectAndxResponse)              \
   X(SMB_COM_NT_CREATE_ANDX, 0xA2, NtCreateAndxRequest, NtCreateAndxResponse)                      \
+  X(SMB_COM_NT_CANCEL, 0xA4, NtCancelRequest, NtCancelResponse)                                    \
   X(SMB_COM_NT_RENAME, 0xA5, NtRenameRequest, NtRenameResponse)

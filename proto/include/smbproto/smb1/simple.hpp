@@ -155,6 +155,23 @@ struct TreeDisconnectResponse {
 };
 
 /**
+ * MS-CIFS 2.2.4.65.1 SMB_COM_NT_CANCEL Request: WordCount 0, ByteCount 0; the header names the request to cancel
+ * (UID, TID, PID, MID, 3.3.5.52).
+ */
+struct NtCancelRequest {
+  std::uint8_t word_count = 0;
+  bool operator==(const NtCancelRequest&) const = default;
+};
+/**
+ * MS-CIFS 2.2.4.65.2: "There is no response message associated with this command" -- the server never sends one
+ * (2.2.4.65: MUST NOT). The type exists so that the command table has a row; it decodes an empty block.
+ */
+struct NtCancelResponse {
+  std::uint8_t word_count = 0;
+  bool operator==(const NtCancelResponse&) const = default;
+};
+
+/**
  * An error response block: WordCount 0, ByteCount 0, the status in the header (MS-CIFS 2.2.3.1:
  * "If the request fails, the server MUST ... return an error response ... SMB_Parameters and
  * SMB_Data ... empty", 3.3.4.1.2).
@@ -178,6 +195,8 @@ SMB1_WORD_COUNT_ONLY_FIELDS(RenameResponse)
 SMB1_WORD_COUNT_ONLY_FIELDS(NtRenameResponse)
 SMB1_WORD_COUNT_ONLY_FIELDS(TreeDisconnectRequest)
 SMB1_WORD_COUNT_ONLY_FIELDS(TreeDisconnectResponse)
+SMB1_WORD_COUNT_ONLY_FIELDS(NtCancelRequest)
+SMB1_WORD_COUNT_ONLY_FIELDS(NtCancelResponse)
 SMB1_WORD_COUNT_ONLY_FIELDS(Smb1ErrorResponse)
 #undef SMB1_WORD_COUNT_ONLY_FIELDS
 
@@ -274,6 +293,8 @@ void encode(wire::Writer& w, const LogoffAndxRequest& m, const Context& c = {});
 void encode(wire::Writer& w, const LogoffAndxResponse& m, const Context& c = {});
 void encode(wire::Writer& w, const TreeDisconnectRequest& m, const Context& c = {});
 void encode(wire::Writer& w, const TreeDisconnectResponse& m, const Context& c = {});
+void encode(wire::Writer& w, const NtCancelRequest& m, const Context& c = {});
+void encode(wire::Writer& w, const NtCancelResponse& m, const Context& c = {});
 void encode(wire::Writer& w, const Smb1ErrorResponse& m, const Context& c = {});
 
 /**
@@ -301,6 +322,8 @@ Result<void> decode(wire::Reader& r, LogoffAndxRequest& out, const Context& c = 
 Result<void> decode(wire::Reader& r, LogoffAndxResponse& out, const Context& c = {});
 Result<void> decode(wire::Reader& r, TreeDisconnectRequest& out, const Context& c = {});
 Result<void> decode(wire::Reader& r, TreeDisconnectResponse& out, const Context& c = {});
+Result<void> decode(wire::Reader& r, NtCancelRequest& out, const Context& c = {});
+Result<void> decode(wire::Reader& r, NtCancelResponse& out, const Context& c = {});
 Result<void> decode(wire::Reader& r, Smb1ErrorResponse& out, const Context& c = {});
 
 }  // namespace smb::proto::smb1
