@@ -69,5 +69,54 @@ TEST(Quiesce, ABreakCausedByAnotherConnectionStillFails) {
   EXPECT_NE(r.message.find("OPLOCK_BREAK"), std::string::npos) << r.message;
 }
 
+TEST(Quiesce, AServerTimerThatAnswersInsideTheWindowStillFails) {
+  // The hang-up pipe's server end closes 5 ms (server clock) after the FLUSH starts waiting (reference_server
+  // pipes.hpp): a timer inside the window whose callback answers the FLUSH on A with STATUS_PIPE_BROKEN
+  // (MS-SMB2 3.3.5.11). The settle lets the timer fire and then sees the answer coming.
+  std::string e;
+  auto srv = RefServer::start(server_binary(), 15000, e);
+  ASSERT_TRUE(srv) << e;
+  std::string text = R"({"id": "q", "title": "q", "description": "d", "requirements": ["SMB2-FLUSH-16"],
+    "spec": ["MS-SMB2 3.3.5.11"], "level": "MUST", "connections": {"A": {"share": "ipc"}}, "steps": [
+    { "send": "CREATE", "args": { "name": "smbconform-hangup", "desired_access": "FILE_READ_DATA|FILE_WRITE_DATA",
+      "share_access": "FILE_SHARE_READ|FILE_SHARE_WRITE", "create_disposition": "FILE_OPEN", "impersonation_level": 2 } },
+    { "expect": "CREATE", "capture": { "p": "file_id" } },
+    { "send": "WRITE", "args": { "file_id": "$p", "offset": 0, "data": "68656c6c6f" } },
+    { "expect": "WRITE" },
+    { "send": "FLUSH", "args": { "file_id": "$p" }, "name": "fl" },
+    { "expect": "FLUSH", "request": "fl", "interim": "only" },
+    { "expect_nothing": { "ms": 3000 } }]})";
+  auto loaded = load_scenario_text(text, "scenarios/q.json");
+  ASSERT_TRUE(std::holds_alternative<Scenario>(loaded)) << std::get<LoadError>(loaded).message;
+  auto r = run_scenario(std::get<Scenario>(loaded), srv->target(), RunOptions{});
+  EXPECT_EQ(r.verdict, Verdict::fail) << r.message;
+  EXPECT_NE(r.message.find("STATUS_PIPE_BROKEN"), std::string::npos) << r.message;
+}
+
+TEST(Quiesce, AServerTimerForAnotherConnectionIsLetFireAndTheSilenceSettled) {
+  // The same hang-up timer, for B's FLUSH: it falls due inside A's window, is let fire, answers B only, and A's
+  // silence is then settled without the 60 s wait (it would outlast the CTest timeout if waited).
+  std::string e;
+  auto srv = RefServer::start(server_binary(), 15000, e);
+  ASSERT_TRUE(srv) << e;
+  std::string text = R"({"id": "q", "title": "q", "description": "d", "requirements": ["SMB2-FLUSH-16"],
+    "spec": ["MS-SMB2 3.3.5.11"], "level": "MUST", "connections": {"A": {}, "B": {"share": "ipc"}}, "steps": [
+    { "send": "CREATE", "on": "B", "args": { "name": "smbconform-hangup", "desired_access": "FILE_READ_DATA|FILE_WRITE_DATA",
+      "share_access": "FILE_SHARE_READ|FILE_SHARE_WRITE", "create_disposition": "FILE_OPEN", "impersonation_level": 2 } },
+    { "expect": "CREATE", "on": "B", "capture": { "p": "file_id" } },
+    { "send": "WRITE", "on": "B", "args": { "file_id": "$p", "offset": 0, "data": "68656c6c6f" } },
+    { "expect": "WRITE", "on": "B" },
+    { "send": "FLUSH", "on": "B", "args": { "file_id": "$p" }, "name": "fl" },
+    { "expect": "FLUSH", "on": "B", "request": "fl", "interim": "only" },
+    { "expect_nothing": { "ms": 60000 }, "on": "A" },
+    { "expect": "ERROR", "on": "B", "request": "fl", "status": "STATUS_PIPE_BROKEN" }]})";
+  auto loaded = load_scenario_text(text, "scenarios/q.json");
+  ASSERT_TRUE(std::holds_alternative<Scenario>(loaded)) << std::get<LoadError>(loaded).message;
+  auto r = run_scenario(std::get<Scenario>(loaded), srv->target(), RunOptions{});
+  ASSERT_EQ(r.verdict, Verdict::pass) << r.message;
+  ASSERT_EQ(r.steps.size(), 8u);
+  EXPECT_NE(r.steps[6].message.find(kSettled), std::string::npos) << r.steps[6].message;
+}
+
 }  // namespace
 }  // namespace smb::harness

@@ -87,8 +87,9 @@ struct ClientBytes {
  * instead of waiting (the control channel's "quiesce", CONTROL.md). True when the server has taken in and
  * processed every byte each of the scenario's connections sent (so every consequence of every request is already
  * queued: the server is single-threaded), the watched connection has read every byte the server queued for it and
- * consumed them, and no server timer falls due within `window`: then the only things that could make the server
- * send, input and timers, cannot do so within the window. False whenever that cannot be shown by `deadline`
+ * consumed them, and no server timer falls due within `window` (a timer that does is let fire first, and the state
+ * looked at again): then the only things that could make the server send, input and timers, cannot do so within
+ * the window. False whenever that cannot be shown by `deadline`
  * (the caller then waits the window out for real): never a false "nothing".
  */
 bool reference_quiet(const std::string& control_path, const std::vector<ClientBytes>& connections,
