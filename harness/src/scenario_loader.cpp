@@ -7,9 +7,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <tuple>
 #include <regex>
 #include <sstream>
+#include <tuple>
 
 #include "smbharness/client.hpp"
 #include "smbharness/message_dispatch.hpp"
@@ -52,7 +52,6 @@ std::shared_ptr<const json> group_file(const std::filesystem::path& gp, std::str
     return std::make_shared<const json>();
   }
 }
-
 
 struct ScenarioError {
   std::string message;

@@ -54,8 +54,5 @@ std::optional<HandlerResult> create_replay(RequestContext& ctx, const proto::Cre
  */
 void set_replay_eligibility(const RequestContext& ctx, const proto::CreateRequest& req, Open& open,
                             const proto::CreateResponse& resp);
-/** The CREATE response's file fields from the object's stat (MS-SMB2 2.2.14: the four times, AllocationSize,
- *  EndofFile, FileAttributes); shared by a new open and a replayed one. */
-void set_create_file_info(proto::CreateResponse& resp, const FileStat& fs);
 
 }  // namespace smb::server

@@ -74,6 +74,22 @@ struct FileStat {
   std::uint64_t device = 0;
 };
 
+/**
+ * Copies the four times, both sizes and the attributes of `fs` into a structure with MS-FSCC's field names: the
+ * SMB2 CREATE response (MS-SMB2 2.2.14), FileNetworkOpenInformation (MS-FSCC 2.4.29) and the directory entries
+ * (MS-FSCC 2.4.10, 2.4.14, 2.4.8, 2.4.17, 2.4.18) carry the same seven fields.
+ */
+template <class T>
+void set_stat_fields(T& t, const FileStat& fs) {
+  t.creation_time = fs.times.creation_time;
+  t.last_access_time = fs.times.last_access_time;
+  t.last_write_time = fs.times.last_write_time;
+  t.change_time = fs.times.change_time;
+  t.allocation_size = fs.allocation_size;
+  t.end_of_file = fs.end_of_file;
+  t.file_attributes = fs.file_attributes;
+}
+
 struct DirEntry {
   std::string name;  ///< UTF-8, no path
   FileStat stat;

@@ -52,16 +52,6 @@ File* file_open_by_path(Server& s, const Share* share, const std::string& path) 
   return nullptr;
 }
 
-void set_create_file_info(proto::CreateResponse& resp, const FileStat& fs) {
-  resp.creation_time = fs.times.creation_time;
-  resp.last_access_time = fs.times.last_access_time;
-  resp.last_write_time = fs.times.last_write_time;
-  resp.change_time = fs.times.change_time;
-  resp.allocation_size = fs.allocation_size;
-  resp.end_of_file = fs.end_of_file;
-  resp.file_attributes = fs.file_attributes;
-}
-
 HandlerResult handle_create(RequestContext& ctx, const proto::CreateRequest& req) {
   Server& s = ctx.server;
   // 3.3.5.9: session (3.3.5.2.9), then tree (3.3.5.2.11).
@@ -205,7 +195,7 @@ HandlerResult handle_create(RequestContext& ctx, const proto::CreateRequest& req
   proto::CreateResponse resp;
   resp.oplock_level = open->oplock_level;
   resp.create_action = static_cast<std::uint32_t>(opened->action);
-  set_create_file_info(resp, fs);
+  set_stat_fields(resp, fs);
   resp.file_id = {open->durable_file_id, open->file_id};
   // Response contexts: MxAc (2.2.14.2.5), QFid (2.2.14.2.9), and DHnQ/DH2Q when durability is granted
   // (grant_durability below). RqLs is not granted (no leases), so it gets no response context.

@@ -98,7 +98,7 @@ std::optional<HandlerResult> create_replay(RequestContext& ctx, const proto::Cre
     auto st = open.tree_connect->share->store->stat(*open.local_open);
     if (!st) return HandlerResult(st.status());
     const FileStat& fs = st.value();
-    set_create_file_info(resp, fs);
+    set_stat_fields(resp, fs);
     if (proto::find_create_context(req.create_contexts, proto::SMB2_CREATE_QUERY_ON_DISK_ID)) {
       proto::QueryOnDiskIdResponse q;  // 2.2.14.2.9, as for a new open (create.cpp)
       for (int i = 0; i < 8; ++i) q.disk_file_id[i] = static_cast<std::uint8_t>(fs.index_number >> (8 * i));

@@ -17,15 +17,7 @@ template <class T>
 T fill(const DirEntry& e) {
   T t{};
   t.file_name = e.name;
-  if constexpr (requires { t.creation_time; }) {
-    t.creation_time = e.stat.times.creation_time;
-    t.last_access_time = e.stat.times.last_access_time;
-    t.last_write_time = e.stat.times.last_write_time;
-    t.change_time = e.stat.times.change_time;
-    t.end_of_file = e.stat.end_of_file;
-    t.allocation_size = e.stat.allocation_size;
-    t.file_attributes = e.stat.file_attributes;
-  }
+  if constexpr (requires { t.creation_time; }) set_stat_fields(t, e.stat);
   if constexpr (requires { t.file_id; }) t.file_id = e.stat.index_number;
   return t;
 }

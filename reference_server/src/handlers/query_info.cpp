@@ -94,13 +94,7 @@ HandlerResult file_info(RequestContext& ctx, const proto::QueryInfoRequest& req,
     case f::FileNetworkOpenInformation::info_class: {
       if (!attrs_ok()) return status::STATUS_ACCESS_DENIED;
       f::FileNetworkOpenInformation n;
-      n.creation_time = st.times.creation_time;
-      n.last_access_time = st.times.last_access_time;
-      n.last_write_time = st.times.last_write_time;
-      n.change_time = st.times.change_time;
-      n.allocation_size = st.allocation_size;
-      n.end_of_file = st.end_of_file;
-      n.file_attributes = st.file_attributes;
+      set_stat_fields(n, st);
       return fit(f::encode_info(n), req.output_buffer_length, 56);
     }
     case f::FileAttributeTagInformation::info_class:
