@@ -11,12 +11,15 @@ free_port() {
 start_ref_server() {
   local bin=$1 work=$2; shift 2
   mkdir -p "$work/share"
+  # The background job opens server.out itself, possibly after the first look below: with `set -e -o pipefail`
+  # in the caller, sed on a missing file would end the test silently. Create it first.
+  : >"$work/server.out"
   "$bin" --listen 127.0.0.1:0 --share "share=$work/share" --user alice:secret --user bob:secret2 --guest \
     --control "$work/control.sock" "$@" >"$work/server.out" 2>"$work/server.log" &
   REF_PID=$!
   REF_PORT=""
   for _ in $(seq 1 100); do
-    REF_PORT=$(sed -n 's/^listening 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$work/server.out" 2>/dev/null | head -n1)
+    REF_PORT=$(sed -n 's/^listening 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$work/server.out" | head -n1)
     [ -n "$REF_PORT" ] && return 0
     kill -0 "$REF_PID" 2>/dev/null || { echo "server exited:"; cat "$work/server.log"; return 1; }
     sleep 0.05
