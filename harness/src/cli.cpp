@@ -104,7 +104,8 @@ std::string now_iso8601() {
 }
 
 /** Loads every scenario; prints each error; false if any failed or ids collide. */
-bool load_all(const std::vector<std::string>& paths, const std::string& filter, int timeout_ms,
+/** Loads every scenario file under `paths`, `jobs` files at a time; errors are reported in file order. */
+bool load_all(const std::vector<std::string>& paths, const std::string& filter, int timeout_ms, int jobs,
               std::vector<Scenario>& out, std::ostream& err) {
   std::vector<std::string> missing;
   auto files = find_scenario_files(paths, missing);
@@ -126,8 +127,20 @@ bool load_all(const std::vector<std::string>& paths, const std::string& filter, 
       return false;
     }
   }
-  for (const auto& f : files) {
-    auto r = load_scenario(f, lo);
+  // Parsing and checking a file is independent of the others (load_scenario is thread-safe); the duplicate-id check
+  // and the filter below run in file order, so the outcome does not depend on `jobs`.
+  std::vector<std::variant<Scenario, LoadError>> loaded(files.size());
+  {
+    std::atomic<std::size_t> next{0};
+    auto worker = [&] {
+      for (std::size_t k; (k = next.fetch_add(1)) < files.size();) loaded[k] = load_scenario(files[k], lo);
+    };
+    std::vector<std::thread> threads;
+    for (int t = 1; t < std::min<int>(jobs, static_cast<int>(files.size())); ++t) threads.emplace_back(worker);
+    worker();
+    for (auto& t : threads) t.join();
+  }
+  for (auto& r : loaded) {
     if (auto* e = std::get_if<LoadError>(&r)) {
       err << e->message << "\n";
       okay = false;
@@ -150,6 +163,7 @@ bool load_all(const std::vector<std::string>& paths, const std::string& filter, 
 struct TargetOptions {
   std::string address, user, user2, share, guest_share;
   std::vector<std::string> flags;
+  bool no_pin = false;  ///< reference target: leave worker threads and servers to the scheduler
 };
 
 /** A ready target: for `ref` a started server. */
@@ -192,7 +206,7 @@ std::string prepare_target(const std::string& argv0, std::string spec, const Tar
     bool reference = spec == "ref" || (profile && profile->reference);
     if (reference) {
       std::string e;
-      auto server = RefServer::start(find_reference_server(argv0), 15000, e);
+      auto server = RefServer::start(find_reference_server(argv0), 15000, e, !o.no_pin);
       if (!server) return "--target " + spec + ": " + e;
       t = server->target();
       out.server.adopt(std::move(server));
@@ -303,6 +317,9 @@ int run_cli(const std::string& argv0, const std::vector<std::string>& args, std:
     c->add_option("--timeout-ms", timeout_ms, "default per-step timeout")->check(CLI::Range(1, 3600000));
     c->add_option("--filter", filter, "only scenario ids matching REGEX");
     c->add_option("-j,--jobs", jobs, "scenarios run concurrently")->check(CLI::Range(1, 256));
+    c->add_flag("--no-pin", to.no_pin,
+                "reference target: do not run each worker and its own reference server on one CPU (lane k on the "
+                "k-th CPU this process may use)");
   };
   auto* run = app.add_subcommand("run", "run scenarios against a target");
   run->add_option("paths", paths, "scenario files or directories (default: scenarios/)");
@@ -443,7 +460,7 @@ int run_cli(const std::string& argv0, const std::vector<std::string>& args, std:
 
   if (paths.empty()) paths.push_back("scenarios");
   std::vector<Scenario> scenarios;
-  if (!load_all(paths, list->parsed() ? "" : filter, timeout_ms, scenarios, err)) return 2;
+  if (!load_all(paths, list->parsed() ? "" : filter, timeout_ms, jobs, scenarios, err)) return 2;
 
   if (list->parsed()) {
     std::set<std::string> covered;

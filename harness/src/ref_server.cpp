@@ -2,6 +2,7 @@
 #include "smbharness/ref_server.hpp"
 
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -40,6 +41,7 @@ struct RefServer::Pool {
   std::condition_variable cv;
   std::filesystem::path binary, base_dir;
   int timeout_ms = 15000;
+  bool pin = false;  ///< pin each lane's servers to lane_cpu(lane)
   bool stopped = false;
   std::map<Variant, Slot> slots;
   std::vector<std::thread> keepers;
@@ -72,7 +74,8 @@ std::filesystem::path find_reference_server(const std::filesystem::path& argv0) 
   return {};
 }
 
-std::unique_ptr<RefServer> RefServer::start(const std::filesystem::path& binary, int timeout_ms, std::string& error) {
+std::unique_ptr<RefServer> RefServer::start(const std::filesystem::path& binary, int timeout_ms, std::string& error,
+                                            bool pin_lanes) {
   std::error_code ec;
   if (binary.empty() || !std::filesystem::exists(binary, ec)) {
     error = "reference server binary not found (expected smbconform-server next to smbconform)";
@@ -82,7 +85,7 @@ std::unique_ptr<RefServer> RefServer::start(const std::filesystem::path& binary,
   char name[64];
   std::snprintf(name, sizeof name, "smbconform-ref-%d-%08x", static_cast<int>(::getpid()), static_cast<unsigned>(rd()));
   auto dir = std::filesystem::temp_directory_path() / name;
-  auto s = launch(binary, dir, Variant{}, timeout_ms, error);
+  auto s = launch(binary, dir, Variant{}, timeout_ms, pin_lanes, error);
   if (!s) {
     std::filesystem::remove_all(dir, ec);
     return nullptr;
@@ -91,14 +94,21 @@ std::unique_ptr<RefServer> RefServer::start(const std::filesystem::path& binary,
   s->pool_->binary = binary;
   s->pool_->base_dir = dir;
   s->pool_->timeout_ms = timeout_ms;
+  s->pool_->pin = pin_lanes;
+  s->target_.pin_lanes = pin_lanes;
   std::weak_ptr<Pool> weak = s->pool_;
   s->target_.variant = std::make_shared<const TargetVariantFn>(
-      [weak](const Scenario& sc, const Target& base) -> std::optional<Target> {
+      [weak](const Scenario& sc, const Target& base, int lane) -> std::optional<Target> {
         Variant v = variant_for(sc);
+        v.lane = lane;
         if (v == Variant{}) return std::nullopt;
         auto pool = weak.lock();
         if (!pool) return std::nullopt;
-        return pool->get(v, base);
+        if (auto t = pool->get(v, base)) return t;
+        // A variant that cannot start leaves its scenarios on the base server of their lane, where they are
+        // `unsupported` (run_all gives no scenario to a lane whose base server did not start).
+        if (lane != 0 && v != Variant{.lane = lane}) return pool->get(Variant{.lane = lane}, base);
+        return std::nullopt;
       });
   return s;
 }
@@ -120,9 +130,10 @@ std::optional<Target> RefServer::Pool::get(const Variant& v, const Target& base)
   if (!slots.count(v)) {
     slots[v];
     keepers.emplace_back([this, v] {
-      std::string name = std::string("variant") + (v.multichannel ? "-mc" : "") + (v.ca_share ? "-ca" : "");
+      std::string name = (v.lane ? "lane" + std::to_string(v.lane) : std::string("variant")) +
+                         (v.multichannel ? "-mc" : "") + (v.ca_share ? "-ca" : "");
       std::string error;
-      auto s = launch(binary, base_dir / name, v, timeout_ms, error);
+      auto s = launch(binary, base_dir / name, v, timeout_ms, pin, error);
       // A variant that cannot start leaves its scenarios on the base server, where they are `unsupported`.
       if (!s) std::fprintf(stderr, "smbconform: cannot start reference server variant %s: %s\n", name.c_str(), error.c_str());
       std::unique_lock l(mu);
@@ -167,7 +178,7 @@ void RefServer::Pool::stop_all() {
 }
 
 std::unique_ptr<RefServer> RefServer::launch(const std::filesystem::path& binary, const std::filesystem::path& dir,
-                                             const Variant& v, int timeout_ms, std::string& error) {
+                                             const Variant& v, int timeout_ms, bool pin, std::string& error) {
   std::error_code ec;
   std::unique_ptr<RefServer> s(new RefServer());
   s->temp_dir_ = dir;
@@ -197,14 +208,20 @@ std::unique_ptr<RefServer> RefServer::launch(const std::filesystem::path& binary
   if (v.multichannel) args.push_back("--multichannel");
   s->impl_ = std::make_unique<Impl>();
   const pid_t parent = ::getpid();
+  // Pinned lanes: the server (all its threads: the mask is set before exec) runs on its lane's CPU.
+  cpu_set_t cpus;
+  CPU_ZERO(&cpus);
+  std::optional<int> cpu = pin ? lane_cpu(v.lane) : std::nullopt;
+  if (cpu) CPU_SET(*cpu, &cpus);
   try {
     s->impl_->child = bp::child(binary.string(), bp::args = args, bp::std_out > s->impl_->out,
                                 bp::std_err > (s->temp_dir_ / "server.log"), bp::std_in < bp::null,
-                                bp::extend::on_exec_setup = [parent](auto&) {
+                                bp::extend::on_exec_setup = [parent, cpu, &cpus](auto&) {
                                   // Watchdog: the server gets SIGTERM when the runner dies, however it dies
                                   // (also SIGKILL); if the runner is already gone, exit at once.
                                   ::prctl(PR_SET_PDEATHSIG, SIGTERM);
                                   if (::getppid() != parent) ::_exit(1);
+                                  if (cpu) ::sched_setaffinity(0, sizeof cpus, &cpus);
                                 });
   } catch (const std::exception& e) {
     error = std::string("cannot start reference server: ") + e.what();

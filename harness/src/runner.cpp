@@ -1,6 +1,9 @@
 // The run loop: unsupported checks, prologue per connection, $dir, one run_<step> per step kind, verdicts.
 #include "smbharness/runner.hpp"
 
+#include <pthread.h>
+#include <sched.h>
+
 #include <algorithm>
 #include <atomic>
 #include <deque>
@@ -917,11 +920,12 @@ std::string unsupported_reason(const Scenario& sc, const Target& target) {
   return "";
 }
 
-ScenarioResult run_scenario(const Scenario& sc, const Target& target, const RunOptions& opts) {
-  // The reference target runs scenarios that need another server configuration (multichannel, a CA share) on a
-  // server variant started for them (ref_server.hpp); the variant carries no further variants.
+ScenarioResult run_scenario(const Scenario& sc, const Target& target, const RunOptions& opts, int lane) {
+  // The reference target runs scenarios that need another server configuration (multichannel, a CA share), and
+  // those of every worker but the first, on a server variant started for them (ref_server.hpp); the variant carries
+  // no further variants.
   if (target.variant)
-    if (std::optional<Target> v = (*target.variant)(sc, target)) {
+    if (std::optional<Target> v = (*target.variant)(sc, target, lane)) {
       v->variant.reset();
       return run_scenario(sc, *v, opts);
     }
@@ -944,6 +948,33 @@ ScenarioResult run_scenario(const Scenario& sc, const Target& target, const RunO
   return res;
 }
 
+namespace {
+
+/** Runs the calling thread on `cpu` (if any) for its lifetime, then gives it back the CPUs it had. */
+class PinnedThread {
+ public:
+  explicit PinnedThread(std::optional<int> cpu) {
+    if (!cpu) return;
+    CPU_ZERO(&saved_);
+    if (::pthread_getaffinity_np(::pthread_self(), sizeof saved_, &saved_) != 0) return;
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(*cpu, &one);
+    pinned_ = ::pthread_setaffinity_np(::pthread_self(), sizeof one, &one) == 0;
+  }
+  ~PinnedThread() {
+    if (pinned_) ::pthread_setaffinity_np(::pthread_self(), sizeof saved_, &saved_);
+  }
+  PinnedThread(const PinnedThread&) = delete;
+  PinnedThread& operator=(const PinnedThread&) = delete;
+
+ private:
+  cpu_set_t saved_;
+  bool pinned_ = false;
+};
+
+}  // namespace
+
 std::vector<ScenarioResult> run_all(const std::vector<Scenario>& scenarios, const Target& target, const RunOptions& opts,
                                     int jobs, const std::function<void(const ScenarioResult&)>& on_result) {
   std::vector<ScenarioResult> results(scenarios.size());
@@ -953,6 +984,8 @@ std::vector<ScenarioResult> run_all(const std::vector<Scenario>& scenarios, cons
   // requests get; the pipe ops act on "the only open of smbconform-test"; and a server or share counter
   // (sts0_permerrors, statistics.flushes) read before and after would count the other scenarios' requests too.
   // Such scenarios run after the others, one at a time; the rest run `jobs` at a time. Results keep the input order.
+  // The reference target gives each worker (lane) servers of its own (Target::variant), so there nothing is shared
+  // and every scenario runs `jobs` wide.
   auto server_wide = [](const ControlStep& c) {
     if (c.op == "advance_clock" || c.op == "volume" || c.op == "clear_faults" || c.op.rfind("pipe_", 0) == 0) return true;
     if (c.op == "fault")
@@ -963,6 +996,10 @@ std::vector<ScenarioResult> run_all(const std::vector<Scenario>& scenarios, cons
   std::vector<std::size_t> shared_order, alone_order;
   for (std::size_t i = 0; i < scenarios.size(); ++i) {
     bool alone = false;
+    if (target.variant) {
+      shared_order.push_back(i);
+      continue;
+    }
     for (const Step& st : scenarios[i].steps)
       if (const auto* c = std::get_if<ControlStep>(&st); c && server_wide(*c)) alone = true;
     (alone ? alone_order : shared_order).push_back(i);
@@ -970,11 +1007,14 @@ std::vector<ScenarioResult> run_all(const std::vector<Scenario>& scenarios, cons
   std::mutex mu;
   auto run_set = [&](const std::vector<std::size_t>& order, int width) {
     std::atomic<std::size_t> next{0};
-    auto worker = [&] {
+    auto worker = [&](int lane) {
+      // A worker whose own reference server cannot start takes no scenarios; the others run them.
+      if (lane != 0 && target.variant && !(*target.variant)(Scenario{}, target, lane)) return;
+      PinnedThread pinned(target.variant && target.pin_lanes ? lane_cpu(lane) : std::nullopt);
       for (;;) {
         std::size_t k = next.fetch_add(1);
         if (k >= order.size()) return;
-        ScenarioResult r = run_scenario(scenarios[order[k]], target, opts);
+        ScenarioResult r = run_scenario(scenarios[order[k]], target, opts, lane);
         std::lock_guard lock(mu);
         if (on_result) on_result(r);
         results[order[k]] = std::move(r);
@@ -982,8 +1022,8 @@ std::vector<ScenarioResult> run_all(const std::vector<Scenario>& scenarios, cons
     };
     width = std::max(1, std::min<int>(width, static_cast<int>(order.size())));
     std::vector<std::thread> threads;
-    for (int t = 1; t < width; ++t) threads.emplace_back(worker);
-    worker();
+    for (int t = 1; t < width; ++t) threads.emplace_back(worker, t);
+    worker(0);
     for (auto& t : threads) t.join();
   };
   run_set(shared_order, jobs);

@@ -2,6 +2,7 @@
 #include "smbharness/target.hpp"
 
 #include <poll.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -9,10 +10,26 @@
 #include <cerrno>
 #include <cstring>
 #include <thread>
+#include <vector>
 
 #include "smbharness/error.hpp"
 
 namespace smb::harness {
+
+std::optional<int> lane_cpu(int lane) {
+  // Read once, before any worker pins itself (worker 0 is the calling thread, whose mask pinning would narrow).
+  static const std::vector<int> cpus = [] {
+    std::vector<int> v;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (::sched_getaffinity(0, sizeof set, &set) == 0)
+      for (int c = 0; c < CPU_SETSIZE; ++c)
+        if (CPU_ISSET(c, &set)) v.push_back(c);
+    return v;
+  }();
+  if (cpus.empty() || lane < 0) return std::nullopt;
+  return cpus[static_cast<std::size_t>(lane) % cpus.size()];
+}
 
 std::optional<security::Credentials> parse_user(const std::string& s) {
   auto colon = s.find(':');

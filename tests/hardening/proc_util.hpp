@@ -117,12 +117,22 @@ inline long rss_kib(pid_t pid) {
   return 0;
 }
 
-/** Direct children of `pid` (from /proc/PID/task/PID/children). */
+/**
+ * Direct children of `pid`, whichever of its threads forked them (/proc/PID/task/TID/children lists the children of
+ * one thread: the runner starts reference server variants from keeper threads).
+ */
 inline std::vector<pid_t> children_of(pid_t pid) {
-  std::ifstream f("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
   std::vector<pid_t> out;
-  pid_t c;
-  while (f >> c) out.push_back(c);
+  std::string tasks = "/proc/" + std::to_string(pid) + "/task";
+  if (DIR* d = ::opendir(tasks.c_str())) {
+    while (auto* e = ::readdir(d)) {
+      if (e->d_name[0] == '.') continue;
+      std::ifstream f(tasks + "/" + e->d_name + "/children");
+      pid_t c;
+      while (f >> c) out.push_back(c);
+    }
+    ::closedir(d);
+  }
   return out;
 }
 

@@ -1,11 +1,14 @@
 // Tests of RefServer's server variants (harness/src/ref_server.cpp): scenarios needing MULTI_CHANNEL / a CA share run
-// on a second reference server started on first use; everything else stays on the base server.
+// on a second reference server started on first use; everything else stays on the base server. Each runner worker
+// (lane) has servers of its own.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
 #include "harness/test_util.hpp"
 #include "smbharness/ref_server.hpp"
+#include "smbharness/runner.hpp"
+#include "smbharness/scenario_loader.hpp"
 #include "smbharness/target.hpp"
 
 namespace smb::harness {
@@ -51,7 +54,7 @@ TEST(RefVariant, BaseServerHasNeitherMultichannelNorCaShare) {
   EXPECT_EQ(s->target().flags.count("ca_share"), 0u);
   ASSERT_TRUE(s->target().variant);
   Scenario plain;
-  EXPECT_FALSE((*s->target().variant)(plain, s->target()));
+  EXPECT_FALSE((*s->target().variant)(plain, s->target(), 0));
 }
 
 TEST(RefVariant, VariantsStartOnceWithWhatTheScenarioNeedsAndStopWithTheBase) {
@@ -64,7 +67,7 @@ TEST(RefVariant, VariantsStartOnceWithWhatTheScenarioNeedsAndStopWithTheBase) {
 
   Scenario mc;
   mc.requires_.capabilities = {"MULTI_CHANNEL"};
-  auto m1 = variant(mc, base);
+  auto m1 = variant(mc, base, 0);
   ASSERT_TRUE(m1);
   EXPECT_NE(m1->port, base.port);
   EXPECT_NE(m1->control_path, base.control_path);
@@ -74,13 +77,13 @@ TEST(RefVariant, VariantsStartOnceWithWhatTheScenarioNeedsAndStopWithTheBase) {
   auto mst = state(*m1);
   EXPECT_EQ(mst["server"]["multichannel"], true);
   EXPECT_FALSE(share_is_ca(mst, "share"));
-  auto m2 = variant(mc, base);
+  auto m2 = variant(mc, base, 0);
   ASSERT_TRUE(m2);
   EXPECT_EQ(m2->port, m1->port);  // started once
 
   Scenario ca;
   ca.requires_.target_flags = {{"ca_share", "true"}};
-  auto c = variant(ca, base);
+  auto c = variant(ca, base, 0);
   ASSERT_TRUE(c);
   EXPECT_NE(c->port, m1->port);
   EXPECT_EQ(c->flags.at("ca_share"), "true");
@@ -92,11 +95,44 @@ TEST(RefVariant, VariantsStartOnceWithWhatTheScenarioNeedsAndStopWithTheBase) {
 
   auto dir = s->temp_dir();
   s->stop();
-  EXPECT_FALSE(variant(ca, base));  // no variants after stop
+  EXPECT_FALSE(variant(ca, base, 0));  // no variants after stop
   ControlClient cc(c->control_path);
   EXPECT_FALSE(cc.call({{"op", "ping"}}, deadline_in(std::chrono::milliseconds(1000))));  // the variant is gone
   s.reset();
   EXPECT_FALSE(std::filesystem::exists(dir));
+}
+
+TEST(RefVariant, EachLaneHasServersOfItsOwn) {
+  std::string e;
+  auto s = RefServer::start(server_binary(), 15000, e);
+  ASSERT_TRUE(s) << e;
+  const Target& base = s->target();
+  const auto& variant = *base.variant;
+  Scenario plain, mc;
+  mc.requires_.capabilities = {"MULTI_CHANNEL"};
+
+  auto l1 = variant(plain, base, 1);
+  ASSERT_TRUE(l1);
+  EXPECT_NE(l1->port, base.port);
+  EXPECT_NE(l1->control_path, base.control_path);
+  EXPECT_NE(l1->share_root, base.share_root);
+  EXPECT_EQ(state(*l1)["server"]["multichannel"], false);  // a lane's base server is configured like the base
+  EXPECT_EQ(variant(plain, base, 1)->port, l1->port);       // started once
+  auto mc0 = variant(mc, base, 0), mc1 = variant(mc, base, 1);
+  ASSERT_TRUE(mc0 && mc1);
+  EXPECT_NE(mc1->port, mc0->port);
+  EXPECT_NE(mc1->port, l1->port);
+  EXPECT_EQ(state(*mc1)["server"]["multichannel"], true);
+
+  // A server-wide control step (the clock) on lane 1 acts on lane 1's server only.
+  auto loaded = load_scenario_text(R"({"id": "lane", "title": "t", "description": "d",
+    "requirements": ["SMB2-COMMON-20"], "spec": ["MS-SMB2 3.3.2"], "level": "MUST", "connections": {"A": {}},
+    "steps": [{"control": "advance_clock", "args": {"ms": 7000}}]})", "scenarios/lane.json");
+  ASSERT_TRUE(std::holds_alternative<Scenario>(loaded)) << std::get<LoadError>(loaded).message;
+  auto r = run_scenario(std::get<Scenario>(loaded), base, RunOptions{}, 1);
+  EXPECT_EQ(r.verdict, Verdict::pass) << r.message;
+  EXPECT_EQ(state(*l1)["server"]["clock_offset_ms"], 7000);
+  EXPECT_EQ(state(base)["server"]["clock_offset_ms"], 0);
 }
 
 }  // namespace

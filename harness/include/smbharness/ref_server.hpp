@@ -21,7 +21,9 @@ namespace smb::harness {
  * MS-SMB2 3.3.5.14) and without a continuously-available share. A scenario that requires MULTI_CHANNEL,
  * PERSISTENT_HANDLES or target flag ca_share runs instead on a second server of the same kind started on first use
  * (Target::variant) with exactly what it needs: --multichannel, and/or the default share "share" marked CA
- * (flag ca_share=true). Variants live in sub-directories of temp_dir() and stop with this server.
+ * (flag ca_share=true). Lanes: each runner worker of a `-j N` run has servers of its own (worker k > 0 gets a base
+ * server of its own, and variants of its own), so the clock, faults, volume state and counters one scenario acts on
+ * are never another worker's. Variants live in sub-directories of temp_dir() and stop with this server.
  */
 class RefServer {
  public:
@@ -29,16 +31,20 @@ class RefServer {
   struct Variant {
     bool multichannel = false;  ///< --multichannel (SMB2_GLOBAL_CAP_MULTI_CHANNEL on 3.x)
     bool ca_share = false;      ///< the default share is continuously available (PERSISTENT_HANDLES on 3.x)
+    int lane = 0;               ///< the runner worker it serves (lane 0 without the above: the base server)
     auto operator<=>(const Variant&) const = default;
   };
-  /** The variant `sc` needs (all false: the base server). */
+  /** The variant `sc` needs on lane 0 (all false: the base server). */
   static Variant variant_for(const Scenario& sc);
 
   /**
    * Starts `binary` and waits (up to `timeout_ms`) for its "listening HOST:PORT" line.
    * Returns nullptr and sets `error` when the binary is missing, exits, or never becomes ready.
+   * `pin_lanes`: every server of lane k (the base server is lane 0's) runs on CPU lane_cpu(k), and the target says
+   * so (Target::pin_lanes), so that run_all pins its worker k to the same CPU.
    */
-  static std::unique_ptr<RefServer> start(const std::filesystem::path& binary, int timeout_ms, std::string& error);
+  static std::unique_ptr<RefServer> start(const std::filesystem::path& binary, int timeout_ms, std::string& error,
+                                          bool pin_lanes = false);
   ~RefServer();
   RefServer(const RefServer&) = delete;
   RefServer& operator=(const RefServer&) = delete;
@@ -57,7 +63,7 @@ class RefServer {
  private:
   RefServer() = default;
   static std::unique_ptr<RefServer> launch(const std::filesystem::path& binary, const std::filesystem::path& dir,
-                                           const Variant& v, int timeout_ms, std::string& error);
+                                           const Variant& v, int timeout_ms, bool pin, std::string& error);
   struct Impl;
   struct Pool;
   std::unique_ptr<Impl> impl_;

@@ -2,7 +2,7 @@
 //
 // Threading: run_scenario is self-contained (own connections, variables, capture log) and may run on
 // any thread; run_all starts `jobs` worker threads that pull scenario indexes from an atomic counter
-// and report each result through a callback serialised by a mutex.
+// and report each result through a callback serialised by a mutex. Worker k runs its scenarios with lane k.
 #pragma once
 
 #include <cstdint>
@@ -44,13 +44,21 @@ struct ScenarioResult {
   std::shared_ptr<CaptureLog> capture = std::make_shared<CaptureLog>();
 };
 
-/** Runs one scenario against a target. Never throws; every failure becomes a verdict with a message. */
-ScenarioResult run_scenario(const Scenario& sc, const Target& target, const RunOptions& opts);
+/**
+ * Runs one scenario against a target. Never throws; every failure becomes a verdict with a message.
+ * `lane`: the worker running it, which picks that worker's own reference server (Target::variant); 0 otherwise.
+ */
+ScenarioResult run_scenario(const Scenario& sc, const Target& target, const RunOptions& opts, int lane = 0);
 
 /** Static part of `unsupported`: requires that the target cannot meet. Returns the reason or "". */
 std::string unsupported_reason(const Scenario& sc, const Target& target);
 
-/** Runs all scenarios with `jobs` threads; `on_result` is called (serialised) as each finishes. Results in input order. */
+/**
+ * Runs all scenarios with `jobs` threads; `on_result` is called (serialised) as each finishes. Results in input order.
+ * Against the reference target (Target::variant set) each worker has a server of its own, so every scenario runs
+ * `jobs` wide; against any other target, scenarios whose control steps touch server-wide state run one at a time
+ * after the rest.
+ */
 std::vector<ScenarioResult> run_all(const std::vector<Scenario>& scenarios, const Target& target, const RunOptions& opts,
                                     int jobs, const std::function<void(const ScenarioResult&)>& on_result);
 

@@ -24,9 +24,12 @@ struct Target;
 /**
  * Reference target only: the target a scenario must run on when it needs a differently configured reference server
  * (requires MULTI_CHANNEL, PERSISTENT_HANDLES or target flag ca_share; see ref_server.hpp), started on first use.
- * Gets the scenario and the base target (profile and --flag overrides included); nullopt = run on the base target.
+ * Gets the scenario, the base target (profile and --flag overrides included) and the lane: the runner worker asking
+ * (run_all's worker index; 0 for a lone run_scenario). Every lane has servers of its own (lane 0's base server is
+ * the base target), so one worker's scenarios never share a reference server with another worker's.
+ * nullopt = run on the base target.
  */
-using TargetVariantFn = std::function<std::optional<Target>(const Scenario&, const Target&)>;
+using TargetVariantFn = std::function<std::optional<Target>(const Scenario&, const Target&, int lane)>;
 
 struct Target {
   std::string display;            ///< "ref" or "smb://user@host:port/share" (never the password)
@@ -44,7 +47,16 @@ struct Target {
   std::vector<std::string> capabilities;     ///< capabilities the profile says the server offers (empty = not stated)
   std::string profile;                       ///< the profile's name, "" when none was used
   std::shared_ptr<const TargetVariantFn> variant;  ///< reference target: per-scenario server variants (null = none)
+  /// Reference target: the servers of lane k run on lane_cpu(k), and run_all pins its worker k to the same CPU, so
+  /// that each request/response ping-pong stays on one CPU instead of waking an idle one (README Performance).
+  bool pin_lanes = false;
 };
+
+/**
+ * The CPU lane `lane` is pinned to: the (lane mod n)-th of the n CPUs this process may run on
+ * (sched_getaffinity); nullopt when that cannot be read.
+ */
+std::optional<int> lane_cpu(int lane);
 
 /**
  * Parses "smb://[user[:pass]@]host[:port]/share". Returns nullopt and sets `error` when malformed.
