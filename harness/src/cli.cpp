@@ -103,8 +103,10 @@ std::string now_iso8601() {
   return buf;
 }
 
-/** Loads every scenario; prints each error; false if any failed or ids collide. */
-/** Loads every scenario file under `paths`, `jobs` files at a time; errors are reported in file order. */
+/**
+ * Loads every scenario file under `paths`, `jobs` files at a time; prints each error (in file order); false if any
+ * failed or ids collide.
+ */
 bool load_all(const std::vector<std::string>& paths, const std::string& filter, int timeout_ms, int jobs,
               std::vector<Scenario>& out, std::ostream& err) {
   std::vector<std::string> missing;
