@@ -509,7 +509,7 @@ int run_cli(const std::string& argv0, const std::vector<std::string>& args, std:
       std::string started = now_iso8601();
       auto results = run_all(scenarios, pt.target, ro, jobs, nullptr);
       pt.server.release();
-      reps.push_back(make_report(pt.target.display, started, 0, results, {}));
+      reps.push_back(make_report(pt.target.display, started, 0, std::move(results), {}));
     }
     json d = diff_reports(reps[0], reps[1]);
     // Which differences the targets' expectation files explain.
@@ -634,7 +634,7 @@ int run_cli(const std::string& argv0, const std::vector<std::string>& args, std:
   out << summary_text(results, expectations);
   // The JSON report (large: every step's messages) is built only when one of the outputs needs it (issue 9).
   const bool want_report = !json_out.empty() || !junit_out.empty() || !html_out.empty();
-  json rep = want_report ? make_report(tgt.display, started, duration, results, expectations) : json::object();
+  json rep = want_report ? make_report(tgt.display, started, duration, std::move(results), expectations) : json::object();
   if (want_report) {
     if (!shard.empty()) rep["shard"] = shard;
     if (!tgt.profile.empty()) rep["profile"] = tgt.profile;
@@ -646,7 +646,7 @@ int run_cli(const std::string& argv0, const std::vector<std::string>& args, std:
   if (!pcap_dir.empty() &&
       !write_text((std::filesystem::path(pcap_dir) / "malformed.json").string(), malformed.dump(2) + "\n", "--pcap-dir", err))
     return 2;
-  if (!json_out.empty() && !write_text(json_out, rep.dump(2) + "\n", "--json", err)) return 2;
+  if (!json_out.empty() && !write_text(json_out, dump_report(rep, jobs) + "\n", "--json", err)) return 2;
   if (!junit_out.empty() && !write_text(junit_out, junit_xml(rep), "--junit", err)) return 2;
   if (!html_out.empty()) {
     HtmlOptions ho;

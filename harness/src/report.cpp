@@ -4,9 +4,13 @@
 #include "smbharness/grading.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
+#include <type_traits>
 
 namespace smb::harness {
 namespace detail {
@@ -89,14 +93,18 @@ std::string section_of(const std::string& requirement) {
   return dash == std::string::npos ? requirement : requirement.substr(0, dash);
 }
 
-json make_report(const std::string& target, const std::string& started, std::int64_t duration_ms,
-                 const std::vector<ScenarioResult>& results, const Expectations& expectations) {
+namespace {
+
+/** make_report's body; `Results` is const or not, and step messages are moved only from a non-const one. */
+template <class Results>
+json build_report(const std::string& target, const std::string& started, std::int64_t duration_ms, Results& results,
+                  const Expectations& expectations) {
   json rep;
   rep["target"] = target;
   rep["started"] = started;
   rep["duration_ms"] = duration_ms;
   json scenarios = json::array();
-  for (const auto& r : results) {
+  for (auto& r : results) {
     auto it = expectations.find(r.id);
     const Expectation* e = it == expectations.end() ? nullptr : &it->second;
     json s;
@@ -114,13 +122,18 @@ json make_report(const std::string& target, const std::string& started, std::int
     s["duration_ms"] = r.duration_ms;
     // The report is large (every message of every step): each subtree is built once and moved into place.
     json steps = json::array();
-    for (const auto& st : r.steps) {
+    for (auto& st : r.steps) {
       json j = json::object();
       j["index"] = st.index;
       j["kind"] = st.kind;
       j["connection"] = st.connection;
-      j["sent"] = st.sent;
-      j["received"] = st.received;
+      if constexpr (std::is_const_v<Results>) {
+        j["sent"] = st.sent;
+        j["received"] = st.received;
+      } else {
+        j["sent"] = std::move(st.sent);
+        j["received"] = std::move(st.received);
+      }
       j["verdict"] = to_string(st.verdict);
       j["message"] = st.message;
       steps.push_back(std::move(j));
@@ -131,6 +144,83 @@ json make_report(const std::string& target, const std::string& started, std::int
   rep["scenarios"] = std::move(scenarios);
   summarize(rep);
   return rep;
+}
+
+/** `text` (a value dumped at depth 0) re-indented for depth `depth`: every line after the first moves right. */
+void append_indented(std::string& out, const std::string& text, std::size_t depth) {
+  // dump() escapes control characters inside strings, so every raw newline is one of its own line breaks.
+  const std::string pad(2 * depth, ' ');
+  std::size_t from = 0;
+  for (std::size_t nl; (nl = text.find('\n', from)) != std::string::npos; from = nl + 1) {
+    out.append(text, from, nl + 1 - from);
+    out += pad;
+  }
+  out.append(text, from, std::string::npos);
+}
+
+}  // namespace
+
+json make_report(const std::string& target, const std::string& started, std::int64_t duration_ms,
+                 const std::vector<ScenarioResult>& results, const Expectations& expectations) {
+  return build_report(target, started, duration_ms, results, expectations);
+}
+
+json make_report(const std::string& target, const std::string& started, std::int64_t duration_ms,
+                 std::vector<ScenarioResult>&& results, const Expectations& expectations) {
+  return build_report(target, started, duration_ms, results, expectations);
+}
+
+std::string dump_report(const json& report, int threads) {
+  const json* scenarios = nullptr;
+  if (report.is_object()) {
+    auto it = report.find("scenarios");
+    if (it != report.end() && it->is_array() && !it->empty()) scenarios = &*it;
+  }
+  if (!scenarios || threads <= 1) return report.dump(2);
+  // Each scenario entry is dumped on its own (they are independent), then spliced where dump(2) would put it:
+  // at depth 2 of the object, inside the array at depth 1.
+  const std::size_t n = scenarios->size();
+  std::vector<std::string> parts(n);
+  std::vector<std::exception_ptr> errors(static_cast<std::size_t>(threads));
+  std::atomic<std::size_t> next{0};
+  auto worker = [&](std::size_t w) {
+    try {
+      for (std::size_t k; (k = next.fetch_add(1)) < n;) parts[k] = (*scenarios)[k].dump(2);
+    } catch (...) {
+      errors[w] = std::current_exception();
+    }
+  };
+  {
+    std::vector<std::jthread> pool;
+    for (int t = 1; t < std::min<int>(threads, static_cast<int>(n)); ++t) pool.emplace_back(worker, t);
+    worker(0);
+  }
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
+  std::size_t size = 0;
+  for (const auto& p : parts) size += p.size() + p.size() / 16 + 8;
+  std::string out;
+  out.reserve(size + 4096);
+  out += "{";
+  bool first = true;
+  for (auto it = report.begin(); it != report.end(); ++it) {
+    out += first ? "\n  " : ",\n  ";
+    first = false;
+    out += json(it.key()).dump();
+    out += ": ";
+    if (&*it == scenarios) {
+      out += "[";
+      for (std::size_t k = 0; k < n; ++k) {
+        out += k == 0 ? "\n    " : ",\n    ";
+        append_indented(out, parts[k], 2);
+      }
+      out += "\n  ]";
+    } else {
+      append_indented(out, it->dump(2), 1);
+    }
+  }
+  out += "\n}";
+  return out;
 }
 
 std::string progress_line(const ScenarioResult& r, const Expectation* expected, bool verbose) {

@@ -16,6 +16,7 @@ namespace smb::harness {
 namespace {
 
 using testing::FakeServer;
+using json = nlohmann::json;
 
 TEST(Expectations, UnlistedAcceptsPassNonStrictUnsupportedOnly) {
   EXPECT_TRUE(matches_expectation(Verdict::pass, nullptr));
@@ -95,6 +96,57 @@ TEST(Report, SummaryAndRequirementsAreFilled) {
   EXPECT_EQ(rep["requirements"]["SMB2-FLUSH-01"]["verdict"], "fail");
   EXPECT_EQ(rep["requirements"]["SMB2-FLUSH-02"]["verdict"], "pass");
   EXPECT_EQ(rep["scenarios"][0]["matches_expectation"], false);
+}
+
+/** Results with step messages: nested objects and arrays, empty ones, escapes and non-ASCII text. */
+std::vector<ScenarioResult> results_with_messages(int n) {
+  std::vector<ScenarioResult> out;
+  for (int i = 0; i < n; ++i) {
+    ScenarioResult r;
+    r.id = "s" + std::to_string(i);
+    r.requirements = {"SMB2-FLUSH-01"};
+    r.verdict = i % 3 == 0 ? Verdict::fail : Verdict::pass;
+    r.message = "step 2: field status: expected \"0x0\" vs actual \"0xC0000022\"\nsecond line \xc3\xa9";
+    for (int k = 0; k < i % 4; ++k) {
+      StepResult st;
+      st.index = static_cast<std::size_t>(k + 1);
+      st.kind = "send FLUSH";
+      st.connection = "A";
+      st.sent.push_back({{"command", "FLUSH"}, {"header", {{"message_id", k}, {"signature", "00ff"}}},
+                         {"body", {{"reserved", json::array()}, {"ctx", json::object()}}}, {"hex", "fe534d42"}});
+      if (k % 2) st.received.push_back({{"command", "FLUSH"}, {"status", 0xC0000022u}, {"text", "tab\there"}});
+      r.steps.push_back(std::move(st));
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+TEST(Report, MovingTheResultsInGivesTheSameReportAndKeepsTheirVerdicts) {
+  auto results = results_with_messages(9);
+  json copied = make_report("ref", "2024-01-01T00:00:00Z", 5, static_cast<const std::vector<ScenarioResult>&>(results), {});
+  ASSERT_FALSE(results[2].steps[1].sent.empty());  // the const overload left the messages in place
+  json moved = make_report("ref", "2024-01-01T00:00:00Z", 5, std::move(results), {});
+  EXPECT_EQ(moved, copied);
+  EXPECT_EQ(results[3].verdict, Verdict::fail);  // what the CLI still reads after the move (the exit status)
+  EXPECT_EQ(results[3].id, "s3");
+}
+
+TEST(Report, ParallelDumpIsByteForByteTheSameAsDump) {
+  for (int n : {0, 1, 2, 7, 40}) {
+    json rep = make_report("ref", "2024-01-01T00:00:00Z", 5, results_with_messages(n), {});
+    rep["shard"] = "1/2";  // a key after "scenarios" in the object's order
+    for (int threads : {1, 2, 3, 8}) EXPECT_EQ(dump_report(rep, threads), rep.dump(2)) << n << " scenarios, " << threads << " threads";
+  }
+  EXPECT_EQ(dump_report(json::object(), 2), "{}");
+  EXPECT_EQ(dump_report(json::array({1, 2}), 2), json::array({1, 2}).dump(2));
+}
+
+TEST(Report, ParallelDumpRejectsTextThatIsNotUtf8AsDumpDoes) {
+  json rep = make_report("ref", "2024-01-01T00:00:00Z", 5, results_with_messages(4), {});
+  rep["scenarios"][3]["message"] = "\xff\xfe";
+  EXPECT_THROW(rep.dump(2), json::type_error);
+  EXPECT_THROW(dump_report(rep, 2), json::type_error);
 }
 
 using test::TempDir;

@@ -46,6 +46,19 @@ Verdict requirement_verdict(const std::vector<Verdict>& verdicts);
 /** The whole report (scenarios/README.md; format in the harness assignment). */
 nlohmann::json make_report(const std::string& target, const std::string& started, std::int64_t duration_ms,
                            const std::vector<ScenarioResult>& results, const Expectations& expectations);
+/**
+ * The same report, taking each step's sent/received messages from `results` instead of copying them (they are most
+ * of a report's size): afterwards those results keep their verdicts, ids and messages but no step messages.
+ */
+nlohmann::json make_report(const std::string& target, const std::string& started, std::int64_t duration_ms,
+                           std::vector<ScenarioResult>&& results, const Expectations& expectations);
+
+/**
+ * `report.dump(2)`, byte for byte, with the entries of its "scenarios" array serialised on up to `threads` threads
+ * (a whole-suite report is megabytes of step messages). Throws as dump() does (nlohmann::json::type_error on a
+ * string that is not UTF-8).
+ */
+std::string dump_report(const nlohmann::json& report, int threads);
 
 /** "pass        flush-write-access (12 ms)" plus the message on following lines for anything not pass. */
 std::string progress_line(const ScenarioResult& r, const Expectation* expected, bool verbose);
