@@ -185,7 +185,11 @@ std::string dump_report(const json& report, int threads) {
   std::atomic<std::size_t> next{0};
   auto worker = [&](std::size_t w) {
     try {
-      for (std::size_t k; (k = next.fetch_add(1)) < n;) parts[k] = (*scenarios)[k].dump(2);
+      for (std::size_t k; (k = next.fetch_add(1)) < n;) {
+        std::string text = (*scenarios)[k].dump(2);
+        parts[k].reserve(text.size() + text.size() / 8);
+        append_indented(parts[k], text, 2);
+      }
     } catch (...) {
       errors[w] = std::current_exception();
     }
@@ -198,7 +202,7 @@ std::string dump_report(const json& report, int threads) {
   for (auto& e : errors)
     if (e) std::rethrow_exception(e);
   std::size_t size = 0;
-  for (const auto& p : parts) size += p.size() + p.size() / 16 + 8;
+  for (const auto& p : parts) size += p.size() + 8;
   std::string out;
   out.reserve(size + 4096);
   out += "{";
@@ -212,7 +216,7 @@ std::string dump_report(const json& report, int threads) {
       out += "[";
       for (std::size_t k = 0; k < n; ++k) {
         out += k == 0 ? "\n    " : ",\n    ";
-        append_indented(out, parts[k], 2);
+        out += parts[k];
       }
       out += "\n  ]";
     } else {

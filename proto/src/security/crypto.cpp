@@ -90,15 +90,28 @@ struct MdCtxFree { void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); } 
 struct MacFree { void operator()(EVP_MAC* m) const { EVP_MAC_free(m); } };
 struct MacCtxFree { void operator()(EVP_MAC_CTX* c) const { EVP_MAC_CTX_free(c); } };
 struct CipherCtxFree { void operator()(EVP_CIPHER_CTX* c) const { EVP_CIPHER_CTX_free(c); } };
-struct CipherFree { void operator()(EVP_CIPHER* c) const { EVP_CIPHER_free(c); } };
-struct MdFree { void operator()(EVP_MD* m) const { EVP_MD_free(m); } };
+
+// OpenSSL 3 looks an algorithm up by name, under global locks, on every EVP_*_fetch and on every EVP_MAC_init that
+// names a digest or cipher: with a fetch per call that lookup was most of the cost of signing a message (issue 9
+// profile of the runner and server). So algorithms are fetched once per process (a fetched EVP_MD/EVP_CIPHER may
+// be used by any number of threads), and each thread keeps one context per algorithm that it re-keys per call:
+// EVP_MAC_init with a key and no parameters restarts a used context (EVP_MAC(3)), as EVP_DigestInit_ex2 does a
+// digest context (EVP_DigestInit(3)).
+const EVP_MD* fetched_md(const char* name) {
+  if (std::strcmp(name, "MD5") == 0) {
+    static EVP_MD* md5 = EVP_MD_fetch(nullptr, "MD5", nullptr);  // kept for the process's life
+    return md5;
+  }
+  static EVP_MD* sha512 = EVP_MD_fetch(nullptr, "SHA512", nullptr);
+  return sha512;
+}
 
 Bytes digest(const char* name, Parts data) {
-  std::unique_ptr<EVP_MD, MdFree> md(EVP_MD_fetch(nullptr, name, nullptr));
-  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  thread_local std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  const EVP_MD* md = fetched_md(name);
   Bytes out(EVP_MAX_MD_SIZE);
   unsigned len = 0;
-  if (!md || !ctx || EVP_DigestInit_ex2(ctx.get(), md.get(), nullptr) != 1) return {};
+  if (!md || !ctx || EVP_DigestInit_ex2(ctx.get(), md, nullptr) != 1) return {};
   for (ByteView p : data)
     if (!p.empty()) EVP_DigestUpdate(ctx.get(), p.data(), p.size());
   EVP_DigestFinal_ex(ctx.get(), out.data(), &len);
@@ -106,23 +119,39 @@ Bytes digest(const char* name, Parts data) {
   return out;
 }
 
-// EVP_MAC with one string parameter (digest for HMAC, cipher for CMAC).
-Bytes mac(const char* mac_name, const char* param_name, const char* param_value, ByteView key, Parts data) {
-  std::unique_ptr<EVP_MAC, MacFree> m(EVP_MAC_fetch(nullptr, mac_name, nullptr));
-  if (!m) return {};
-  std::unique_ptr<EVP_MAC_CTX, MacCtxFree> ctx(EVP_MAC_CTX_new(m.get()));
-  if (!ctx) return {};
+/** The MACs SMB uses: an EVP_MAC name and its one string parameter (digest for HMAC, cipher for CMAC). */
+enum class MacAlg { hmac_md5, hmac_sha256, cmac_aes128 };
+
+/** This thread's context for `alg`, its digest or cipher already set; nullptr when OpenSSL cannot provide it. */
+EVP_MAC_CTX* mac_context(MacAlg alg) {
+  thread_local std::unique_ptr<EVP_MAC_CTX, MacCtxFree> ctxs[3];
+  auto& ctx = ctxs[static_cast<int>(alg)];
+  if (ctx) return ctx.get();
+  const bool hmac = alg != MacAlg::cmac_aes128;
+  std::unique_ptr<EVP_MAC, MacFree> m(EVP_MAC_fetch(nullptr, hmac ? "HMAC" : "CMAC", nullptr));
+  if (!m) return nullptr;
+  std::unique_ptr<EVP_MAC_CTX, MacCtxFree> c(EVP_MAC_CTX_new(m.get()));  // holds its own reference to the EVP_MAC
+  if (!c) return nullptr;
+  const char* value = alg == MacAlg::hmac_md5 ? "MD5" : alg == MacAlg::hmac_sha256 ? "SHA256" : "AES-128-CBC";
   OSSL_PARAM params[2] = {
-      OSSL_PARAM_construct_utf8_string(param_name, const_cast<char*>(param_value), 0),
+      OSSL_PARAM_construct_utf8_string(hmac ? OSSL_MAC_PARAM_DIGEST : OSSL_MAC_PARAM_CIPHER, const_cast<char*>(value), 0),
       OSSL_PARAM_construct_end()};
+  if (EVP_MAC_CTX_set_params(c.get(), params) != 1) return nullptr;
+  ctx = std::move(c);
+  return ctx.get();
+}
+
+Bytes mac(MacAlg alg, ByteView key, Parts data) {
+  EVP_MAC_CTX* ctx = mac_context(alg);
+  if (!ctx) return {};
   static const std::uint8_t empty_key = 0;
   const std::uint8_t* kp = key.empty() ? &empty_key : key.data();
-  if (EVP_MAC_init(ctx.get(), kp, key.size(), params) != 1) return {};
+  if (EVP_MAC_init(ctx, kp, key.size(), nullptr) != 1) return {};
   for (ByteView p : data)
-    if (!p.empty()) EVP_MAC_update(ctx.get(), p.data(), p.size());
+    if (!p.empty()) EVP_MAC_update(ctx, p.data(), p.size());
   Bytes out(EVP_MAX_MD_SIZE);
   std::size_t len = 0;
-  if (EVP_MAC_final(ctx.get(), out.data(), &len, out.size()) != 1) return {};
+  if (EVP_MAC_final(ctx, out.data(), &len, out.size()) != 1) return {};
   out.resize(len);
   return out;
 }
@@ -138,21 +167,21 @@ Bytes md4(Parts data) {
 Bytes md5(Parts data) { return digest("MD5", data); }
 Bytes sha512(Parts data) { return digest("SHA512", data); }
 
-Bytes hmac_md5(ByteView key, Parts data) { return mac("HMAC", OSSL_MAC_PARAM_DIGEST, "MD5", key, data); }
-Bytes hmac_sha256(ByteView key, Parts data) { return mac("HMAC", OSSL_MAC_PARAM_DIGEST, "SHA256", key, data); }
+Bytes hmac_md5(ByteView key, Parts data) { return mac(MacAlg::hmac_md5, key, data); }
+Bytes hmac_sha256(ByteView key, Parts data) { return mac(MacAlg::hmac_sha256, key, data); }
 
 Bytes aes_cmac(ByteView key, Parts data) {
   if (key.size() != 16) return Bytes(16, 0);
-  return mac("CMAC", OSSL_MAC_PARAM_CIPHER, "AES-128-CBC", key, data);
+  return mac(MacAlg::cmac_aes128, key, data);
 }
 
 Bytes aes_gmac(ByteView key, ByteView nonce, Parts data) {
   Bytes tag(16, 0);
   if (key.size() != 16 || nonce.size() != 12) return tag;
-  std::unique_ptr<EVP_CIPHER, CipherFree> cipher(EVP_CIPHER_fetch(nullptr, "AES-128-GCM", nullptr));
+  static EVP_CIPHER* cipher = EVP_CIPHER_fetch(nullptr, "AES-128-GCM", nullptr);  // see fetched_md
   std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree> ctx(EVP_CIPHER_CTX_new());
   if (!cipher || !ctx) return tag;
-  if (EVP_EncryptInit_ex2(ctx.get(), cipher.get(), nullptr, nullptr, nullptr) != 1) return tag;
+  if (EVP_EncryptInit_ex2(ctx.get(), cipher, nullptr, nullptr, nullptr) != 1) return tag;
   if (EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, 12, nullptr) != 1) return tag;
   if (EVP_EncryptInit_ex2(ctx.get(), nullptr, key.data(), nonce.data(), nullptr) != 1) return tag;
   int outl = 0;

@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "proto/security/hex_util.hpp"
 
 namespace smb::security::detail {
@@ -98,6 +102,37 @@ TEST(Crypto, AesGmacKnownTags) {
   EXPECT_EQ(hexs(aes_gmac(hex("77be63708971c4e240d1cb79e8d77feb"), hex("e0e00f19fed7ba0136a797f3"),
                           {hex("7a43ec1d9c0a5a78a0b16533a6213cab")})),
             "209fcc8d3675ed938e9c7166709dd946");
+}
+
+// Each thread re-keys one context per MAC (crypto.cpp): a context used with one key, or an empty key, or by
+// another algorithm in between, gives the same tags as a fresh one, on any number of threads at once.
+// The empty-key, empty-message values are HMAC-MD5("", "") and HMAC-SHA256("", ""), widely published.
+TEST(Crypto, MacContextsReusedAcrossKeysAlgorithmsAndThreads) {
+  const Bytes cmac_key = hex("2b7e151628aed2a6abf7158809cf4f3c");
+  auto one_round = [&] {
+    bool ok = true;
+    ok &= hexs(hmac_md5(Bytes(16, 0x0b), {ascii("Hi There")})) == "9294727a3638bb1c13f48ef8158bfc9d";
+    ok &= hexs(aes_cmac(cmac_key, {})) == "bb1d6929e95937287fa37d129b756746";
+    ok &= hexs(hmac_md5({}, {})) == "74e6f7298a9c2d168935f58c001bad88";
+    ok &= hexs(hmac_sha256(ascii("Jefe"), {ascii("what do ya want for nothing?")})) ==
+          "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+    ok &= hexs(hmac_sha256({}, {})) == "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad";
+    ok &= hexs(hmac_md5(ascii("Jefe"), {ascii("what do ya want for nothing?")})) == "750c783e6ab0b503eaa86e310a5db738";
+    ok &= hexs(md5({ascii("abc")})) == "900150983cd24fb0d6963f7d28e17f72";  // RFC 1321 A.5
+    return ok;
+  };
+  EXPECT_TRUE(one_round());
+  EXPECT_TRUE(one_round());
+  std::vector<std::thread> threads;
+  std::atomic<int> good{0};
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&] {
+      bool all = true;
+      for (int i = 0; i < 200; ++i) all &= one_round();
+      good += all;
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(good.load(), 4);
 }
 
 TEST(Crypto, RandomBytesLengthAndVariation) {
