@@ -1,8 +1,8 @@
 // Variable references, expressions and interpolation in scenario values.
 #include "smbharness/values.hpp"
 
+#include <algorithm>
 #include <cctype>
-#include <sstream>
 
 namespace smb::harness {
 namespace {
@@ -61,23 +61,23 @@ std::optional<std::pair<nlohmann::json, std::size_t>> apply_ref(const Ref& r, co
     error = "unknown variable $" + r.root;
     return std::nullopt;
   }
-  nlohmann::json cur = *v;
+  const nlohmann::json* cur = v;  // walked in place: only the value reached is copied
   std::size_t end = r.end_root;
   for (std::size_t k = 0; k < r.path.size(); ++k) {
-    if (!cur.is_object()) break;
-    auto it = cur.find(r.path[k]);
-    if (it == cur.end()) {
+    if (!cur->is_object()) break;
+    auto it = cur->find(r.path[k]);
+    if (it == cur->end()) {
       error = "$" + r.root + ": no field " + r.path[k];
       return std::nullopt;
     }
-    cur = *it;
+    cur = &*it;
     end = r.seg_end[k];
   }
   if (must_consume_all && !r.path.empty() && end != r.seg_end.back()) {
     error = "$" + r.root + " is not an object";
     return std::nullopt;
   }
-  return std::make_pair(cur, end);
+  return std::make_pair(*cur, end);
 }
 
 std::optional<std::uint64_t> number_of(const nlohmann::json& v) {
@@ -99,16 +99,23 @@ bool is_operator(const std::string& t) {
   return t == "^" || t == "xor" || t == "+" || t == "-" || t == "|" || t == "&";
 }
 
+bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+
+/** Whitespace-separated tokens (what `istream >> string` reads in the C locale). */
 std::vector<std::string> split_ws(const std::string& s) {
-  std::istringstream in(s);
   std::vector<std::string> out;
-  std::string t;
-  while (in >> t) out.push_back(t);
+  for (std::size_t i = 0; i < s.size();) {
+    while (i < s.size() && is_space(s[i])) ++i;
+    std::size_t b = i;
+    while (i < s.size() && !is_space(s[i])) ++i;
+    if (i > b) out.emplace_back(s, b, i - b);
+  }
   return out;
 }
 
 /** "$a ^ 1": at least three tokens, odd positions operators. */
 bool looks_like_expression(const std::string& s) {
+  if (std::none_of(s.begin(), s.end(), is_space)) return false;  // one token: most strings, decided without a split
   auto t = split_ws(s);
   if (t.size() < 3 || t.size() % 2 == 0) return false;
   for (std::size_t i = 1; i < t.size(); i += 2)
@@ -165,6 +172,7 @@ nlohmann::json resolve_string(const std::string& s, const Variables& vars, std::
     }
     return *acc;
   }
+  if (s.find('$') == std::string::npos) return s;  // nothing to interpolate
   std::string out;
   for (std::size_t i = 0; i < s.size();) {
     if (s[i] != '$') {
@@ -215,7 +223,7 @@ std::set<std::string> referenced_variables(const nlohmann::json& j) {
 }
 
 nlohmann::json resolve(const nlohmann::json& j, const Variables& vars, std::string& error) {
-  if (j.is_string()) return resolve_string(j.get<std::string>(), vars, error);
+  if (j.is_string()) return resolve_string(j.get_ref<const std::string&>(), vars, error);
   if (j.is_array()) {
     auto a = nlohmann::json::array();
     for (const auto& e : j) {

@@ -45,6 +45,17 @@ TEST(Values, Interpolation) {
   EXPECT_EQ(res(json{{"file_id", "$f1"}, {"n", {"$n"}}}), (json{{"file_id", {{"persistent", 5}, {"volatile", 8}}}, {"n", {3}}}));
 }
 
+TEST(Values, TokensAreSplitAtAnyWhitespaceAndPlainTextIsKept) {
+  EXPECT_EQ(res("$n\t+\n 0x10"), 19);            // tabs and newlines separate tokens too
+  EXPECT_EQ(res("  $n   |  4  "), 7);            // leading, trailing and repeated blanks
+  EXPECT_EQ(res("0x10 | 0x01"), 17);             // an expression need not name a variable
+  EXPECT_EQ(res("a b c"), "a b c");              // three tokens but no operator: text
+  EXPECT_EQ(res("no variables here"), "no variables here");
+  EXPECT_EQ(res("$A.session_id"), 0x1234);
+  EXPECT_EQ(res("$A.tree_id + $f1.volatile"), 15);  // a path per operand; the variables are not changed
+  EXPECT_EQ(res("$f1"), (json{{"persistent", 5}, {"volatile", 8}}));
+}
+
 TEST(Values, UnknownVariableAndMissingField) {
   std::string err;
   resolve("$nope", vars(), err);
