@@ -3,26 +3,13 @@
 #include "smbharness/client.hpp"
 
 #include <algorithm>
-#include <random>
 
 #include "smbharness/error.hpp"
 #include "smbproto/framing.hpp"
-
-#include <openssl/rand.h>
+#include "smbproto/security/detail/crypto.hpp"
 
 namespace smb::harness {
 namespace {
-
-wire::Bytes random_bytes(std::size_t n) {
-  // OpenSSL's CSPRNG: one call, where a std::random_device per call opened the entropy source each time (it showed
-  // in the runner's profile, issue 9).
-  wire::Bytes b(n);
-  if (n > 0 && RAND_bytes(b.data(), static_cast<int>(n)) != 1) {
-    std::random_device rd;
-    for (auto& x : b) x = static_cast<std::uint8_t>(rd());
-  }
-  return b;
-}
 
 constexpr std::uint16_t kCreditRequest = 8;
 
@@ -258,7 +245,7 @@ Result<proto::NegotiateResponse> Client::negotiate(const NegotiateOptions& opts,
   req.security_mode = opts.security_mode;
   client_security_mode_ = opts.security_mode;
   req.capabilities = opts.capabilities;
-  auto guid = random_bytes(16);
+  auto guid = security::detail::random_bytes(16);
   std::copy(guid.begin(), guid.end(), req.client_guid.bytes.begin());
   req.dialects = opts.dialects;
   bool offers_311 = std::find(opts.dialects.begin(), opts.dialects.end(), proto::kDialect311) != opts.dialects.end();
@@ -266,7 +253,7 @@ Result<proto::NegotiateResponse> Client::negotiate(const NegotiateOptions& opts,
     // MS-SMB2 3.2.4.2.2.2: a 3.1.1 client sends exactly one PREAUTH_INTEGRITY_CAPABILITIES context.
     proto::PreauthIntegrityCapabilities pre;
     pre.hash_algorithms = {0x0001};  // SHA-512
-    pre.salt = random_bytes(32);
+    pre.salt = security::detail::random_bytes(32);
     req.negotiate_contexts.push_back(proto::make_context(pre));
     if (!opts.signing_algorithms.empty()) {
       proto::SigningCapabilities sc;

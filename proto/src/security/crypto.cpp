@@ -7,8 +7,12 @@
 #include <openssl/params.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
+#include <array>
 #include <cstring>
 #include <memory>
+
+#include <unistd.h>
 
 namespace smb::security::detail {
 namespace {
@@ -223,10 +227,32 @@ Bytes Rc4::process(ByteView data) {
 Bytes rc4(ByteView key, ByteView data) { return Rc4(key).process(data); }
 
 Bytes random_bytes(std::size_t n) {
+  // RAND_bytes costs a DRBG lookup and locking per call, and a connection asks for a few bytes at a time (GUIDs,
+  // salts, challenges, keys): each thread draws 4 KiB at once and hands them out in order, each byte once. A
+  // forked child (a Python caller may fork) must not repeat its parent's bytes, so the buffer belongs to a pid.
+  struct Pool {
+    std::array<std::uint8_t, 4096> bytes;
+    std::size_t used = 4096;
+    pid_t owner = 0;
+    ~Pool() { OPENSSL_cleanse(bytes.data(), bytes.size()); }
+  };
+  thread_local Pool pool;
   Bytes out(n);
-  if (n != 0 && RAND_bytes(out.data(), static_cast<int>(n)) != 1) {
-    // RAND_bytes only fails when the DRBG cannot be seeded; there is no safe fallback.
-    std::abort();
+  if (pool.owner != ::getpid()) {
+    pool.used = pool.bytes.size();
+    pool.owner = ::getpid();
+  }
+  for (std::size_t done = 0; done < n;) {
+    if (pool.used == pool.bytes.size()) {
+      // RAND_bytes only fails when the DRBG cannot be seeded; there is no safe fallback.
+      if (RAND_bytes(pool.bytes.data(), static_cast<int>(pool.bytes.size())) != 1) std::abort();
+      pool.used = 0;
+    }
+    std::size_t k = std::min(n - done, pool.bytes.size() - pool.used);
+    std::memcpy(out.data() + done, pool.bytes.data() + pool.used, k);
+    OPENSSL_cleanse(pool.bytes.data() + pool.used, k);  // handed out: not kept in the pool
+    pool.used += k;
+    done += k;
   }
   return out;
 }

@@ -4,8 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <set>
 #include <thread>
 #include <vector>
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "proto/security/hex_util.hpp"
 
@@ -138,6 +142,36 @@ TEST(Crypto, MacContextsReusedAcrossKeysAlgorithmsAndThreads) {
 TEST(Crypto, RandomBytesLengthAndVariation) {
   EXPECT_EQ(random_bytes(16).size(), 16u);
   EXPECT_NE(random_bytes(16), random_bytes(16));  // 2^-128 chance of a false failure
+}
+
+// random_bytes hands out a per-thread pool (crypto.cpp): no byte run twice, across refills too, and a forked child
+// draws its own bytes, not the rest of its parent's pool (both would otherwise see the same next 16 bytes).
+TEST(Crypto, RandomBytesNeverRepeatAcrossRefillsOrFork) {
+  std::set<Bytes> seen;
+  for (int i = 0; i < 600; ++i) EXPECT_TRUE(seen.insert(random_bytes(16)).second);  // > 2 pools of 4 KiB
+  Bytes big = random_bytes(10000);                                                 // longer than a pool
+  EXPECT_EQ(big.size(), 10000u);
+  EXPECT_NE(Bytes(big.begin(), big.begin() + 4096), Bytes(big.begin() + 4096, big.begin() + 8192));
+  random_bytes(1);  // the pool is now part-used: the case a fork would copy
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    Bytes b = random_bytes(16);
+    ssize_t w = ::write(fds[1], b.data(), b.size());
+    ::_exit(w == 16 ? 0 : 1);
+  }
+  Bytes mine = random_bytes(16);
+  Bytes child(16);
+  ssize_t got = ::read(fds[0], child.data(), child.size());
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ::close(fds[0]);
+  ::close(fds[1]);
+  ASSERT_EQ(got, 16);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_NE(mine, child);
 }
 
 TEST(Crypto, ConstantTimeEqual) {

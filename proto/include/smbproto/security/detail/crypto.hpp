@@ -53,7 +53,7 @@ class Rc4 {
 /** RC4K(key, data) of MS-NLMP 6: a fresh RC4 state used once. */
 Bytes rc4(ByteView key, ByteView data);
 
-/** Cryptographically random bytes (RAND_bytes). */
+/** Cryptographically random bytes (RAND_bytes, drawn 4 KiB at a time per thread and process; each byte used once). */
 Bytes random_bytes(std::size_t n);
 
 /** Equality that does not leak where two MACs differ (CRYPTO_memcmp). */
