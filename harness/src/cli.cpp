@@ -19,6 +19,7 @@
 #include "smbharness/grading.hpp"
 #include "smbharness/html_report.hpp"
 #include "smbharness/import.hpp"
+#include "smbharness/parallel.hpp"
 #include "smbharness/pcap_writer.hpp"
 #include "smbharness/profile.hpp"
 #include "smbharness/ref_server.hpp"
@@ -132,16 +133,7 @@ bool load_all(const std::vector<std::string>& paths, const std::string& filter, 
   // Parsing and checking a file is independent of the others (load_scenario is thread-safe); the duplicate-id check
   // and the filter below run in file order, so the outcome does not depend on `jobs`.
   std::vector<std::variant<Scenario, LoadError>> loaded(files.size());
-  {
-    std::atomic<std::size_t> next{0};
-    auto worker = [&] {
-      for (std::size_t k; (k = next.fetch_add(1)) < files.size();) loaded[k] = load_scenario(files[k], lo);
-    };
-    std::vector<std::thread> threads;
-    for (int t = 1; t < std::min<int>(jobs, static_cast<int>(files.size())); ++t) threads.emplace_back(worker);
-    worker();
-    for (auto& t : threads) t.join();
-  }
+  parallel_for(files.size(), jobs, [&](std::size_t k) { loaded[k] = load_scenario(files[k], lo); });
   for (auto& r : loaded) {
     if (auto* e = std::get_if<LoadError>(&r)) {
       err << e->message << "\n";

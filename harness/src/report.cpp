@@ -2,14 +2,12 @@
 #include "smbharness/report.hpp"
 
 #include "smbharness/grading.hpp"
+#include "smbharness/parallel.hpp"
 
 #include <algorithm>
-#include <atomic>
-#include <exception>
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <thread>
 #include <type_traits>
 
 namespace smb::harness {
@@ -181,26 +179,11 @@ std::string dump_report(const json& report, int threads) {
   // at depth 2 of the object, inside the array at depth 1.
   const std::size_t n = scenarios->size();
   std::vector<std::string> parts(n);
-  std::vector<std::exception_ptr> errors(static_cast<std::size_t>(threads));
-  std::atomic<std::size_t> next{0};
-  auto worker = [&](std::size_t w) {
-    try {
-      for (std::size_t k; (k = next.fetch_add(1)) < n;) {
-        std::string text = (*scenarios)[k].dump(2);
-        parts[k].reserve(text.size() + text.size() / 8);
-        append_indented(parts[k], text, 2);
-      }
-    } catch (...) {
-      errors[w] = std::current_exception();
-    }
-  };
-  {
-    std::vector<std::jthread> pool;
-    for (int t = 1; t < std::min<int>(threads, static_cast<int>(n)); ++t) pool.emplace_back(worker, t);
-    worker(0);
-  }
-  for (auto& e : errors)
-    if (e) std::rethrow_exception(e);
+  parallel_for(n, threads, [&](std::size_t k) {
+    std::string text = (*scenarios)[k].dump(2);
+    parts[k].reserve(text.size() + text.size() / 8);
+    append_indented(parts[k], text, 2);
+  });
   std::size_t size = 0;
   for (const auto& p : parts) size += p.size() + 8;
   std::string out;

@@ -5,7 +5,6 @@
 #include <sched.h>
 
 #include <algorithm>
-#include <atomic>
 #include <deque>
 #include <mutex>
 #include <random>
@@ -15,6 +14,7 @@
 #include "smbharness/error.hpp"
 #include "smbharness/message_dispatch.hpp"
 #include "smbharness/message_fields.hpp"
+#include "smbharness/parallel.hpp"
 #include "smbharness/smb1_runner.hpp"
 #include "smbharness/values.hpp"
 
@@ -48,12 +48,6 @@ struct Grade {
 Grade ok() { return {}; }
 Grade failed(std::string d) { return {Verdict::fail, std::move(d)}; }
 Grade ungraded(std::string d) { return {Verdict::ungraded, std::move(d)}; }
-
-std::string hex_u32(std::uint32_t v) {
-  char b[16];
-  std::snprintf(b, sizeof b, "0x%08x", v);
-  return b;
-}
 
 /** MS-SMB2 2.2.4 Capabilities bit of a requires.capabilities name. */
 std::uint32_t capability_bit(const std::string& n) {
@@ -1006,25 +1000,18 @@ std::vector<ScenarioResult> run_all(const std::vector<Scenario>& scenarios, cons
   }
   std::mutex mu;
   auto run_set = [&](const std::vector<std::size_t>& order, int width) {
-    std::atomic<std::size_t> next{0};
-    auto worker = [&](int lane) {
+    IndexQueue queue(order.size());
+    on_threads(std::max(1, std::min<int>(width, static_cast<int>(order.size()))), [&](int lane) {
       // A worker whose own reference server cannot start takes no scenarios; the others run them.
       if (lane != 0 && target.variant && !(*target.variant)(Scenario{}, target, lane)) return;
       PinnedThread pinned(target.variant && target.pin_lanes ? lane_cpu(lane) : std::nullopt);
-      for (;;) {
-        std::size_t k = next.fetch_add(1);
-        if (k >= order.size()) return;
-        ScenarioResult r = run_scenario(scenarios[order[k]], target, opts, lane);
+      while (auto k = queue.take()) {
+        ScenarioResult r = run_scenario(scenarios[order[*k]], target, opts, lane);
         std::lock_guard lock(mu);
         if (on_result) on_result(r);
-        results[order[k]] = std::move(r);
+        results[order[*k]] = std::move(r);
       }
-    };
-    width = std::max(1, std::min<int>(width, static_cast<int>(order.size())));
-    std::vector<std::thread> threads;
-    for (int t = 1; t < width; ++t) threads.emplace_back(worker, t);
-    worker(0);
-    for (auto& t : threads) t.join();
+    });
   };
   run_set(shared_order, jobs);
   run_set(alone_order, 1);
