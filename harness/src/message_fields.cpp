@@ -1,6 +1,8 @@
 // Non-template helpers of message_fields.hpp: path parsing, matcher detection, "did you mean" hints.
 #include "smbharness/message_fields.hpp"
 
+#include <charconv>
+
 #include <algorithm>
 
 namespace smb::harness {
@@ -48,9 +50,14 @@ std::optional<std::vector<PathSegment>> parse_path(std::string_view path) {
     auto br = seg.find('[');
     if (br != std::string_view::npos) {
       if (seg.back() != ']' || br == 0) return std::nullopt;
-      std::string num(seg.substr(br + 1, seg.size() - br - 2));
-      if (num.empty() || !std::all_of(num.begin(), num.end(), ::isdigit)) return std::nullopt;
-      s.index = std::stoul(num);
+      std::string_view num = seg.substr(br + 1, seg.size() - br - 2);
+      // Digits only, and a value that fits: an index too large for size_t is a malformed path, not an exception
+      // (fuzz_scenario_loader found "[1566666666666666666666666666666666666666666666]" throwing out of the loader).
+      std::size_t index = 0;
+      auto [end_num, ec] = std::from_chars(num.data(), num.data() + num.size(), index);
+      if (num.empty() || ec != std::errc() || end_num != num.data() + num.size() || num.front() == '+')
+        return std::nullopt;
+      s.index = index;
       seg = seg.substr(0, br);
     }
     s.name = std::string(seg);

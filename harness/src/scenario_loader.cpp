@@ -7,7 +7,6 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <regex>
 #include <sstream>
 #include <tuple>
 
@@ -19,6 +18,38 @@
 #include "smbproto/status.hpp"
 
 namespace smb::harness {
+namespace {
+
+// Name checks written out by hand: std::regex_match recurses once per character in libstdc++, so a long enough
+// string overflowed the stack (fuzz_scenario_loader: a 21,703-character id against the kebab-case pattern).
+bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/** ^[A-Za-z_][A-Za-z0-9_]*$ (variable names); with `underscore_first` false, ^[A-Za-z][A-Za-z0-9_]*$. */
+bool is_identifier(const std::string& s, bool underscore_first = true) {
+  if (s.empty() || !(is_alpha(s[0]) || (underscore_first && s[0] == '_'))) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return is_alpha(c) || is_digit(c) || c == '_'; });
+}
+
+/** ^[a-z0-9]+(-[a-z0-9]+)*$ */
+bool is_kebab(const std::string& s) {
+  if (s.empty() || s.front() == '-' || s.back() == '-' || s.find("--") != std::string::npos) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return is_lower_alnum(c) || c == '-'; });
+}
+
+/** ^(SMB2|SMB1)-[A-Z]+-[0-9]+$ */
+bool is_requirement_id(const std::string& s) {
+  if (s.rfind("SMB2-", 0) != 0 && s.rfind("SMB1-", 0) != 0) return false;
+  std::size_t i = 5, b = i;
+  while (i < s.size() && s[i] >= 'A' && s[i] <= 'Z') ++i;
+  if (i == b || i >= s.size() || s[i] != '-') return false;
+  b = ++i;
+  while (i < s.size() && is_digit(s[i])) ++i;
+  return i > b && i == s.size();
+}
+
+}  // namespace
 namespace {
 
 using json = nlohmann::json;
@@ -109,8 +140,7 @@ class Loader {
     }
   }
   std::string var_name(const json& j, const std::string& where, const std::string& field) const {
-    static const std::regex re("^[A-Za-z_][A-Za-z0-9_]*$");
-    if (!j.is_string() || !std::regex_match(j.get<std::string>(), re)) fail(where, field, "expected a variable name");
+    if (!j.is_string() || !is_identifier(j.get_ref<const std::string&>())) fail(where, field, "expected a variable name");
     return j.get<std::string>();
   }
   int positive_int(const json& j, const std::string& where, const std::string& field) const {
@@ -667,8 +697,7 @@ Scenario Loader::load(const json& root) {
     return root[k].get<std::string>();
   };
   sc.id = str("id");
-  static const std::regex kKebab("^[a-z0-9]+(-[a-z0-9]+)*$");  // compiled once: loading is per scenario
-  if (!std::regex_match(sc.id, kKebab)) fail("", "id", "expected kebab-case, got \"" + sc.id + "\"");
+  if (!is_kebab(sc.id)) fail("", "id", "expected kebab-case, got \"" + sc.id + "\"");
   sc.title = str("title");
   sc.description = str("description");
   sc.level = str("level");
@@ -686,8 +715,7 @@ Scenario Loader::load(const json& root) {
   for (std::size_t i = 0; i < sc.requirements.size(); ++i) {
     const auto& r = sc.requirements[i];
     std::string field = "requirements[" + std::to_string(i) + "]";
-    static const std::regex kRequirementId("^(SMB2|SMB1)-[A-Z]+-[0-9]+$");
-    if (!std::regex_match(r, kRequirementId)) fail("", field, "malformed requirement ID \"" + r + "\"");
+    if (!is_requirement_id(r)) fail("", field, "malformed requirement ID \"" + r + "\"");
     if (!opts_.known_requirements.empty() && !opts_.known_requirements.count(r)) {
       std::vector<std::string> known(opts_.known_requirements.begin(), opts_.known_requirements.end());
       std::string hint = did_you_mean(r, known);
@@ -748,8 +776,7 @@ Scenario Loader::load(const json& root) {
   if (!conns.is_object() || conns.empty()) fail("", "connections", "expected an object of named connections");
   for (const auto& [name, c] : conns.items()) {
     std::string prefix = "connections." + name;
-    static const std::regex kConnectionName("^[A-Za-z][A-Za-z0-9_]*$");
-    if (!std::regex_match(name, kConnectionName)) fail("", prefix, "bad connection name");
+    if (!is_identifier(name, /*underscore_first=*/false)) fail("", prefix, "bad connection name");
     if (name == "dir" || name == "share" || name == "host") fail("", prefix, "reserved name");
     if (!c.is_object()) fail("", prefix, "expected an object");
     check_keys(c, {"dialects", "signing", "account", "share", "connect", "protocol", "extra_session"}, "", prefix + ".");

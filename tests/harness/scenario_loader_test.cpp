@@ -118,6 +118,65 @@ TEST(ScenarioLoader, OverflowingNumberLiteralIsAJsonErrorNotACrash) {
   }
 }
 
+// Found by fuzz_scenario_loader (2026-11-21, session 6): a 21,703-character id overflowed the stack inside
+// std::regex_match (libstdc++ recurses per character), and a field-path index too large for size_t made std::stoul
+// throw out of the loader. Both are located load errors now; the hand-written name checks accept what the patterns
+// accepted.
+TEST(ScenarioLoader, HugeIdAndHugePathIndexAreLoadErrorsNotCrashes) {
+  json j = base();
+  j["id"] = std::string(200000, 'i');  // kebab-case, and long
+  EXPECT_EQ(load_error(j), "");
+  j["id"] = std::string(200000, 'i') + "_";
+  EXPECT_NE(load_error(j).find("field id: expected kebab-case"), std::string::npos);
+  j = base();
+  j["steps"].push_back({{"control", "state"},
+                        {"expect", {{"open", "$f1"}, {"fields", {{"lock_sequence_array[15666666666666666666666666666].valid", false}}}}}});
+  EXPECT_NE(load_error(j).find("malformed field path"), std::string::npos) << load_error(j);
+  j["steps"].back()["expect"]["fields"] = {{"lock_sequence_array[+1].valid", false}};
+  EXPECT_NE(load_error(j).find("malformed field path"), std::string::npos) << load_error(j);
+  j["steps"].back()["expect"]["fields"] = {{"lock_sequence_array[63].valid", false}};
+  EXPECT_EQ(load_error(j), "");
+}
+
+TEST(ScenarioLoader, IdRequirementAndConnectionNameRules) {
+  for (const char* id : {"a", "a-b", "flush-01", "0x"}) {
+    json j = base();
+    j["id"] = id;
+    EXPECT_EQ(load_error(j), "") << id;
+  }
+  for (const char* id : {"-a", "a-", "a--b", "A", "a_b", "a b", "a.b"}) {
+    json j = base();
+    j["id"] = id;
+    EXPECT_NE(load_error(j).find("field id: expected kebab-case"), std::string::npos) << id;
+  }
+  LoaderOptions o = opts();
+  o.known_requirements.clear();  // the format alone
+  for (const char* r : {"SMB2-FLUSH-01", "SMB1-X-7"}) {
+    json j = base();
+    j["requirements"] = {r};
+    auto res = load_scenario_text(j.dump(), "x.json", o);
+    EXPECT_TRUE(std::holds_alternative<Scenario>(res)) << r;
+  }
+  for (const char* r : {"SMB3-FLUSH-01", "SMB2--01", "SMB2-FLUSH-", "SMB2-FLUSH-01x", "SMB2-Flush-01", "SMB2-FLUSH01", "SMB2"}) {
+    json j = base();
+    j["requirements"] = {r};
+    auto res = load_scenario_text(j.dump(), "x.json", o);
+    ASSERT_TRUE(std::holds_alternative<LoadError>(res)) << r;
+    EXPECT_NE(std::get<LoadError>(res).message.find("malformed requirement ID"), std::string::npos) << r;
+  }
+  for (const char* c : {"A", "b_2", "Zz"}) {
+    json j = base();
+    j["connections"] = {{c, json::object()}};
+    for (auto& st : j["steps"]) st["connection"] = c;
+    EXPECT_EQ(load_error(j).find("bad connection name"), std::string::npos) << c << ": " << load_error(j);
+  }
+  for (const char* c : {"_A", "1A", "A-B", "A B"}) {
+    json j = base();
+    j["connections"] = {{c, json::object()}};
+    EXPECT_NE(load_error(j).find("bad connection name"), std::string::npos) << c;
+  }
+}
+
 TEST(ScenarioLoader, ControlStepMakesTheScenarioReferenceOnly) {
   json j = base();
   j["steps"].push_back({{"control", "state"}, {"expect", {{"open", "$f1"}, {"fields", {{"flush_count", 1}}}}}});
