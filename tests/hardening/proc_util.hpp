@@ -92,9 +92,23 @@ inline int stop(Child& c, int sig = SIGTERM) {
 }
 
 /** utime + stime of `pid` in seconds (/proc/PID/stat fields 14 and 15); with `children`, plus cutime + cstime. */
+/**
+ * The contents of a /proc file; "" when it cannot be read. A process can exit between open() and read(), and then
+ * read() fails with ESRCH, which std::ifstream turns into an exception from inside its buffer (runner_bench died of
+ * it sampling a reference server as it exited): so plain open/read.
+ */
+inline std::string read_proc(const std::string& path) {
+  std::string out;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return out;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) out.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  return out;
+}
+
 inline double cpu_seconds(pid_t pid, bool children = false) {
-  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
-  std::string s((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  std::string s = read_proc("/proc/" + std::to_string(pid) + "/stat");
   auto close = s.rfind(')');
   if (close == std::string::npos) return 0;
   std::istringstream in(s.substr(close + 2));
@@ -110,7 +124,7 @@ inline double cpu_seconds(pid_t pid, bool children = false) {
 
 /** VmRSS of `pid` in KiB (/proc/PID/status); 0 when gone. */
 inline long rss_kib(pid_t pid) {
-  std::ifstream f("/proc/" + std::to_string(pid) + "/status");
+  std::istringstream f(read_proc("/proc/" + std::to_string(pid) + "/status"));
   std::string line;
   while (std::getline(f, line))
     if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
@@ -127,7 +141,7 @@ inline std::vector<pid_t> children_of(pid_t pid) {
   if (DIR* d = ::opendir(tasks.c_str())) {
     while (auto* e = ::readdir(d)) {
       if (e->d_name[0] == '.') continue;
-      std::ifstream f(tasks + "/" + e->d_name + "/children");
+      std::istringstream f(read_proc(tasks + "/" + e->d_name + "/children"));
       pid_t c;
       while (f >> c) out.push_back(c);
     }
