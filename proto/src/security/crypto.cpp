@@ -101,18 +101,15 @@ struct CipherCtxFree { void operator()(EVP_CIPHER_CTX* c) const { EVP_CIPHER_CTX
 // be used by any number of threads), and each thread keeps one context per algorithm that it re-keys per call:
 // EVP_MAC_init with a key and no parameters restarts a used context (EVP_MAC(3)), as EVP_DigestInit_ex2 does a
 // digest context (EVP_DigestInit(3)).
-const EVP_MD* fetched_md(const char* name) {
-  if (std::strcmp(name, "MD5") == 0) {
-    static EVP_MD* md5 = EVP_MD_fetch(nullptr, "MD5", nullptr);  // kept for the process's life
-    return md5;
-  }
-  static EVP_MD* sha512 = EVP_MD_fetch(nullptr, "SHA512", nullptr);
-  return sha512;
-}
 
-Bytes digest(const char* name, Parts data) {
+/** The digests SMB uses here. */
+enum class MdAlg { md5, sha512 };
+
+Bytes digest(MdAlg alg, Parts data) {
+  static EVP_MD* const md5 = EVP_MD_fetch(nullptr, "MD5", nullptr);  // both kept for the process's life
+  static EVP_MD* const sha512 = EVP_MD_fetch(nullptr, "SHA512", nullptr);
   thread_local std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
-  const EVP_MD* md = fetched_md(name);
+  const EVP_MD* md = alg == MdAlg::md5 ? md5 : sha512;
   Bytes out(EVP_MAX_MD_SIZE);
   unsigned len = 0;
   if (!md || !ctx || EVP_DigestInit_ex2(ctx.get(), md, nullptr) != 1) return {};
@@ -168,8 +165,8 @@ Bytes md4(Parts data) {
   return m.finish();
 }
 
-Bytes md5(Parts data) { return digest("MD5", data); }
-Bytes sha512(Parts data) { return digest("SHA512", data); }
+Bytes md5(Parts data) { return digest(MdAlg::md5, data); }
+Bytes sha512(Parts data) { return digest(MdAlg::sha512, data); }
 
 Bytes hmac_md5(ByteView key, Parts data) { return mac(MacAlg::hmac_md5, key, data); }
 Bytes hmac_sha256(ByteView key, Parts data) { return mac(MacAlg::hmac_sha256, key, data); }
@@ -182,7 +179,7 @@ Bytes aes_cmac(ByteView key, Parts data) {
 Bytes aes_gmac(ByteView key, ByteView nonce, Parts data) {
   Bytes tag(16, 0);
   if (key.size() != 16 || nonce.size() != 12) return tag;
-  static EVP_CIPHER* cipher = EVP_CIPHER_fetch(nullptr, "AES-128-GCM", nullptr);  // see fetched_md
+  static EVP_CIPHER* const cipher = EVP_CIPHER_fetch(nullptr, "AES-128-GCM", nullptr);  // kept, as the digests
   std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree> ctx(EVP_CIPHER_CTX_new());
   if (!cipher || !ctx) return tag;
   if (EVP_EncryptInit_ex2(ctx.get(), cipher, nullptr, nullptr, nullptr) != 1) return tag;
