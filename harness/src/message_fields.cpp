@@ -1,9 +1,8 @@
 // Non-template helpers of message_fields.hpp: path parsing, matcher detection, "did you mean" hints.
 #include "smbharness/message_fields.hpp"
 
-#include <charconv>
-
 #include <algorithm>
+#include <charconv>
 
 namespace smb::harness {
 namespace {

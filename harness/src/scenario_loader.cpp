@@ -22,15 +22,9 @@ namespace {
 
 // Name checks written out by hand: std::regex_match recurses once per character in libstdc++, so a long enough
 // string overflowed the stack (fuzz_scenario_loader: a 21,703-character id against the kebab-case pattern).
+// Variable and connection names use values.hpp's is_variable_name.
 bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-/** ^[A-Za-z_][A-Za-z0-9_]*$ (variable names); with `underscore_first` false, ^[A-Za-z][A-Za-z0-9_]*$. */
-bool is_identifier(const std::string& s, bool underscore_first = true) {
-  if (s.empty() || !(is_alpha(s[0]) || (underscore_first && s[0] == '_'))) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) { return is_alpha(c) || is_digit(c) || c == '_'; });
-}
 
 /** ^[a-z0-9]+(-[a-z0-9]+)*$ */
 bool is_kebab(const std::string& s) {
@@ -49,8 +43,6 @@ bool is_requirement_id(const std::string& s) {
   return i > b && i == s.size();
 }
 
-}  // namespace
-namespace {
 
 using json = nlohmann::json;
 
@@ -140,7 +132,7 @@ class Loader {
     }
   }
   std::string var_name(const json& j, const std::string& where, const std::string& field) const {
-    if (!j.is_string() || !is_identifier(j.get_ref<const std::string&>())) fail(where, field, "expected a variable name");
+    if (!j.is_string() || !is_variable_name(j.get_ref<const std::string&>())) fail(where, field, "expected a variable name");
     return j.get<std::string>();
   }
   int positive_int(const json& j, const std::string& where, const std::string& field) const {
@@ -776,7 +768,7 @@ Scenario Loader::load(const json& root) {
   if (!conns.is_object() || conns.empty()) fail("", "connections", "expected an object of named connections");
   for (const auto& [name, c] : conns.items()) {
     std::string prefix = "connections." + name;
-    if (!is_identifier(name, /*underscore_first=*/false)) fail("", prefix, "bad connection name");
+    if (!is_variable_name(name) || name[0] == '_') fail("", prefix, "bad connection name");  // [A-Za-z][A-Za-z0-9_]*
     if (name == "dir" || name == "share" || name == "host") fail("", prefix, "reserved name");
     if (!c.is_object()) fail("", prefix, "expected an object");
     check_keys(c, {"dialects", "signing", "account", "share", "connect", "protocol", "extra_session"}, "", prefix + ".");

@@ -199,6 +199,10 @@ nlohmann::json resolve_string(const std::string& s, const Variables& vars, std::
 
 }  // namespace
 
+bool is_variable_name(std::string_view s) {
+  return !s.empty() && name_start(s[0]) && std::all_of(s.begin(), s.end(), name_char);
+}
+
 std::set<std::string> referenced_variables(const nlohmann::json& j) {
   std::set<std::string> out;
   if (j.is_string()) {

@@ -91,7 +91,6 @@ inline int stop(Child& c, int sig = SIGTERM) {
   return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-/** utime + stime of `pid` in seconds (/proc/PID/stat fields 14 and 15); with `children`, plus cutime + cstime. */
 /**
  * The contents of a /proc file; "" when it cannot be read. A process can exit between open() and read(), and then
  * read() fails with ESRCH, which std::ifstream turns into an exception from inside its buffer (runner_bench died of
@@ -107,6 +106,7 @@ inline std::string read_proc(const std::string& path) {
   return out;
 }
 
+/** utime + stime of `pid` in seconds (/proc/PID/stat fields 14 and 15); with `children`, plus cutime + cstime. */
 inline double cpu_seconds(pid_t pid, bool children = false) {
   std::string s = read_proc("/proc/" + std::to_string(pid) + "/stat");
   auto close = s.rfind(')');

@@ -56,6 +56,11 @@ TEST(Values, TokensAreSplitAtAnyWhitespaceAndPlainTextIsKept) {
   EXPECT_EQ(res("$f1"), (json{{"persistent", 5}, {"volatile", 8}}));
 }
 
+TEST(Values, VariableNamesAreWhatAReferenceCanSpell) {
+  for (const char* n : {"f1", "_x", "A", "lock_seq_2"}) EXPECT_TRUE(is_variable_name(n)) << n;
+  for (const char* n : {"", "1a", "a-b", "a.b", "a b", "$a", "\xc3\xa9"}) EXPECT_FALSE(is_variable_name(n)) << n;
+}
+
 TEST(Values, UnknownVariableAndMissingField) {
   std::string err;
   resolve("$nope", vars(), err);

@@ -34,8 +34,8 @@ void on_threads(int threads, const std::function<void(int worker)>& worker);
 template <class Body>
 void parallel_for(std::size_t n, int threads, Body&& body) {
   IndexQueue queue(n);
-  const int width = static_cast<int>(std::clamp<std::size_t>(static_cast<std::size_t>(std::max(threads, 1)), 1, std::max<std::size_t>(n, 1)));
-  on_threads(width, [&](int) {
+  const std::size_t width = std::min<std::size_t>(static_cast<std::size_t>(std::max(threads, 1)), std::max<std::size_t>(n, 1));
+  on_threads(static_cast<int>(width), [&](int) {
     while (auto k = queue.take()) body(*k);
   });
 }

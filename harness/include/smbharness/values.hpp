@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -24,6 +25,9 @@ class Variables {
  private:
   std::map<std::string, nlohmann::json> vars_;
 };
+
+/** Whether `s` is a variable name, [A-Za-z_][A-Za-z0-9_]* (the names a "$name" reference can spell). */
+bool is_variable_name(std::string_view s);
 
 /** Every variable root referenced by a value ("$f1.persistent ^ 1" -> {"f1"}), recursively. */
 std::set<std::string> referenced_variables(const nlohmann::json& j);
