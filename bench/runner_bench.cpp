@@ -9,10 +9,17 @@
 // By default the runner pins worker k and its own reference server (lane k) to one CPU; the "--no-pin" rows show the
 // same suite left to the scheduler.
 //
+// The reference servers' share roots are scratch directories under $TMPDIR (std::filesystem::temp_directory_path).
+// The program prints which file system that is, and when /dev/shm is a tmpfs it also runs the full suite with
+// TMPDIR=/dev/shm: the scenarios create and delete thousands of files, and a file system's cost for that (ext4
+// without a journal skips every inode freed in the last 60-360 s when it allocates one) shows in the figures.
+//
 // CPU figures come from /proc/PID/stat (utime + stime), sampled every 5 ms until the runner exits: the runner's own
 // threads, and the reference servers it starts (its children: the base server, variants, and with -j 2 a second
 // lane's server). Prints figures only; asserts nothing.
+#include <linux/magic.h>
 #include <spawn.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -23,6 +30,7 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -55,7 +63,36 @@ long fixed_wait_ms(const nlohmann::json& j) {
   return ms;
 }
 
-Run run_once(const std::string& runner, const std::string& scenarios, int jobs, bool pin) {
+/** The file system `dir` is on, by its statfs magic: the ones a share root is likely to be on. */
+std::string fs_type(const fs::path& dir) {
+  struct statfs st {};
+  if (::statfs(dir.c_str(), &st) != 0) return "?";
+  switch (static_cast<unsigned long>(st.f_type)) {
+    case TMPFS_MAGIC: return "tmpfs";
+    case EXT4_SUPER_MAGIC: return "ext2/3/4";
+    case BTRFS_SUPER_MAGIC: return "btrfs";
+    case XFS_SUPER_MAGIC: return "xfs";
+    case OVERLAYFS_SUPER_MAGIC: return "overlayfs";
+    default: {
+      char hex[32];
+      std::snprintf(hex, sizeof hex, "0x%lx", static_cast<unsigned long>(st.f_type));
+      return hex;
+    }
+  }
+}
+
+/** `environ` with TMPDIR replaced by `tmpdir` (unchanged when empty); the strings live in `store`. */
+std::vector<char*> env_with_tmpdir(const std::string& tmpdir, std::vector<std::string>& store) {
+  std::vector<char*> env;
+  if (!tmpdir.empty()) store.push_back("TMPDIR=" + tmpdir);
+  for (char** e = environ; *e != nullptr; ++e)
+    if (tmpdir.empty() || std::string_view(*e).substr(0, 7) != "TMPDIR=") env.push_back(*e);
+  for (auto& s : store) env.push_back(s.data());
+  env.push_back(nullptr);
+  return env;
+}
+
+Run run_once(const std::string& runner, const std::string& scenarios, int jobs, bool pin, const std::string& tmpdir) {
   std::string report = "/tmp/smbconform-runner-bench-" + std::to_string(::getpid()) + ".json";
   std::vector<std::string> argv{runner, "run", scenarios, "--target", "ref", "-j", std::to_string(jobs), "--json", report};
   if (!pin) argv.push_back("--no-pin");
@@ -69,7 +106,9 @@ Run run_once(const std::string& runner, const std::string& scenarios, int jobs, 
   Run r;
   pid_t pid;
   auto t0 = std::chrono::steady_clock::now();
-  if (posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ) != 0) return r;
+  std::vector<std::string> env_store;
+  auto env = env_with_tmpdir(tmpdir, env_store);
+  if (posix_spawn(&pid, args[0], &fa, nullptr, args.data(), env.data()) != 0) return r;
   posix_spawn_file_actions_destroy(&fa);
   std::map<pid_t, double> servers;  // every reference server the runner starts: base, variants, one per lane
   for (;;) {
@@ -107,10 +146,11 @@ Run run_once(const std::string& runner, const std::string& scenarios, int jobs, 
   return r;
 }
 
-Run best_of(const std::string& runner, const std::string& scenarios, int jobs, int repeat, bool pin = true) {
+Run best_of(const std::string& runner, const std::string& scenarios, int jobs, int repeat, bool pin = true,
+            const std::string& tmpdir = "") {
   Run best;
   for (int k = 0; k < repeat; ++k) {
-    Run r = run_once(runner, scenarios, jobs, pin);
+    Run r = run_once(runner, scenarios, jobs, pin, tmpdir);
     if (best.exit_status < 0 || r.wall < best.wall) best = r;
   }
   return best;
@@ -172,6 +212,8 @@ int main(int argc, char** argv) {
               "server `expect_nothing` is settled from its state, control op quiesce, and waited only when that cannot "
               "be shown; unsupported scenarios cost nothing); \"no fixed waits\" excludes them\n", waiting,
               static_cast<double>(total_wait_ms) / 1000);
+  fs::path tmp = fs::temp_directory_path(ec);
+  std::printf("share roots: %s (%s)\n", tmp.c_str(), fs_type(tmp).c_str());
   std::printf("%-22s %3s %9s %8s %12s %11s %11s %11s %5s\n", "suite", "-j", "scenarios", "wall s", "scenarios/s",
               "runner CPU", "server CPU", "waiting", "exit");
   Run full_j1;
@@ -183,6 +225,10 @@ int main(int argc, char** argv) {
   for (int jobs : {1, 2}) print_run("no fixed waits", jobs, best_of(runner, subset.string(), jobs, repeat));
   // The same without pinning each worker and its own server to one CPU (README Performance: what pinning buys).
   for (int jobs : {1, 2}) print_run("full, --no-pin", jobs, best_of(runner, scenarios, jobs, repeat_full, false));
+  // The same suite with the share roots on a tmpfs (what a /tmp on tmpfs gives; the default on many distributions).
+  if (fs_type("/dev/shm") == "tmpfs" && fs_type(tmp) != "tmpfs")
+    for (int jobs : {1, 2})
+      print_run("full, TMPDIR=/dev/shm", jobs, best_of(runner, scenarios, jobs, repeat_full, true, "/dev/shm"));
   std::printf("slowest scenarios (full suite, -j 1):");
   for (const auto& [ms, id] : full_j1.slowest) std::printf(" %s %.0f ms;", id.c_str(), ms);
   std::printf("\n");
