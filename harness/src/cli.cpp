@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <ctime>
 #include <fstream>
@@ -460,7 +461,10 @@ int run_cli(const std::string& argv0, const std::vector<std::string>& args, std:
       }
     }
     for (const auto& m : merged) out << report_summary(m);
-    if (!json_out.empty() && !write_text(json_out, merged[0].dump(2) + "\n", "--json", err)) return 2;
+    if (!json_out.empty() &&
+        !write_text(json_out, dump_report(merged[0], static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))) + "\n",
+                    "--json", err))
+      return 2;
     if (!junit_out.empty() && !write_text(junit_out, junit_xml(merged[0]), "--junit", err)) return 2;
     if (!html_out.empty()) {
       HtmlOptions ho;
