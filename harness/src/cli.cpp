@@ -11,6 +11,7 @@
 #include <atomic>
 #include <ctime>
 #include <fstream>
+#include <future>
 #include <mutex>
 #include <regex>
 #include <set>
@@ -479,8 +480,25 @@ int run_cli(const std::string& argv0, const std::vector<std::string>& args, std:
   }
 
   if (paths.empty()) paths.push_back("scenarios");
+  // `run` prepares its target (for `ref`, the reference server's start-up) while the files load. A file that does not
+  // load still ends the run before anything is sent (the server then stops unused), and its error comes first. The
+  // target is prepared on this thread: the reference server's parent-death signal (PR_SET_PDEATHSIG) follows the
+  // thread that started it, and this one lives as long as the run.
+  PreparedTarget pt;
   std::vector<Scenario> scenarios;
-  if (!load_all(paths, list->parsed() ? "" : filter, timeout_ms, jobs, scenarios, err)) return 2;
+  // Loading is CPU work independent of -j (how many scenarios run at once): it uses every CPU.
+  const int load_threads = std::max(jobs, static_cast<int>(std::thread::hardware_concurrency()));
+  auto load = [&] { return load_all(paths, list->parsed() ? "" : filter, timeout_ms, load_threads, scenarios, err); };
+  bool loaded = false;
+  std::string target_error;
+  if (run->parsed()) {
+    auto loading = std::async(std::launch::async, load);
+    target_error = prepare_target(argv0, target, to, pt);
+    loaded = loading.get();
+  } else {
+    loaded = load();
+  }
+  if (!loaded) return 2;
 
   if (list->parsed()) {
     std::set<std::string> covered;
@@ -589,9 +607,8 @@ int run_cli(const std::string& argv0, const std::vector<std::string>& args, std:
       if (in_shard(sc.id, kn->first, kn->second)) mine.push_back(std::move(sc));
     scenarios = std::move(mine);
   }
-  PreparedTarget pt;
-  if (auto e = prepare_target(argv0, target, to, pt); !e.empty()) {
-    err << e << "\n";
+  if (!target_error.empty()) {
+    err << target_error << "\n";
     return 2;
   }
   const Target& tgt = pt.target;

@@ -3,6 +3,7 @@
 #include "smbharness/report.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -233,6 +234,30 @@ TEST(Cli, RefTargetRunsTheFlushExamples) {
   auto rep = nlohmann::json::parse(std::ifstream(report));
   EXPECT_EQ(rep["summary"]["pass"], 3) << out;
   EXPECT_EQ(rep["requirements"]["SMB2-FLUSH-01"]["verdict"], "pass");
+}
+
+// `run` starts the reference server while the files load (cli.cpp): a file that does not load still ends the run with
+// only its located error, and the server started meanwhile is stopped, its scratch directory removed.
+TEST(Cli, MalformedScenarioAgainstRefStopsTheServerStartedMeanwhile) {
+  if (find_reference_server("").empty()) GTEST_SKIP() << "smbconform-server not built";
+  auto scratch = [] {
+    std::size_t n = 0;
+    std::string prefix = "smbconform-ref-" + std::to_string(::getpid()) + "-";
+    for (const auto& e : std::filesystem::directory_iterator(std::filesystem::temp_directory_path()))
+      if (e.path().filename().string().rfind(prefix, 0) == 0) ++n;
+    return n;
+  };
+  const std::size_t before = scratch();
+  TempDir d;
+  std::string text = kEchoScenario;
+  text.replace(text.find("\"send\": \"ECHO\""), 14, "\"send\": \"ECHOO\"");
+  std::string file = d.write("bad.json", text), out, err;
+  EXPECT_EQ(cli({"run", file, "--target", "ref"}, out, err), 2);
+  EXPECT_EQ(err, file + ": step 1 (send ECHOO): field send: unknown command ECHOO (did you mean ECHO?)\n");
+  EXPECT_EQ(scratch(), before);
+  // Both wrong: the file's error alone, as before anything is sent.
+  EXPECT_EQ(cli({"run", file, "--target", "no-such-profile"}, out, err), 2);
+  EXPECT_EQ(err, file + ": step 1 (send ECHOO): field send: unknown command ECHOO (did you mean ECHO?)\n");
 }
 
 }  // namespace
