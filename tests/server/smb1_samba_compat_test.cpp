@@ -183,7 +183,9 @@ TEST_F(Smb1SambaCompat, LogoffAndTheUidsTreeConnects) {
     // The logged-off UID's opens are still closed (and their locks released: MS-CIFS 3.3.5.44 / Samba alike).
     EXPECT_EQ(lockx(*peer, uid1, tid2, fid1, 0, {range(0, 10)}, {}), 0u);
     // MS-CIFS 3.3.5.30: an unknown FID -> STATUS_INVALID_HANDLE (ERRDOS/ERRbadfid).
-    if (fid2 != fid1) EXPECT_EQ(lockx(*peer, uid1, tid2, fid2, 0, {range(20, 10)}, {}), 0xC0000008u);
+    if (fid2 != fid1) {
+      EXPECT_EQ(lockx(*peer, uid1, tid2, fid2, 0, {range(20, 10)}, {}), 0xC0000008u);
+    }
   }
 }
 
