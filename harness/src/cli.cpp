@@ -664,8 +664,8 @@ int run_cli(const std::string& argv0, const std::vector<std::string>& args, std:
     r.capture->clear();  // nothing after this reads the frames: a long suite holds one scenario's capture at a time
   });
   auto duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
-  pt.server.release();
-  g_legacy_pid = -1;
+  // The servers are told to stop now and exit while the reports are written; pt.server.release() below waits.
+  if (pt.server.server) pt.server.server->signal_stop_all();
   out << summary_text(results, expectations);
   // The JSON report (large: every step's messages) is built only when one of the outputs needs it (issue 9).
   const bool want_report = !json_out.empty() || !junit_out.empty() || !html_out.empty();
@@ -693,6 +693,8 @@ int run_cli(const std::string& argv0, const std::vector<std::string>& args, std:
     }
     if (!write_text(html_out, html_report({rep}, ho), "--html", err)) return 2;
   }
+  pt.server.release();
+  g_legacy_pid = -1;
   int rc = 0;
   for (const auto& r : results) {
     auto it = expectations.find(r.id);

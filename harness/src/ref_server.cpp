@@ -274,11 +274,15 @@ void RefServer::signal_stop() {
   if (impl_ && impl_->child.valid() && impl_->child.running()) ::kill(impl_->child.id(), SIGTERM);
 }
 
+void RefServer::signal_stop_all() {
+  if (pool_) pool_->signal_all();
+  signal_stop();
+}
+
 void RefServer::stop() {
   // Every server is told first, so that they exit side by side; then the variants are waited for (their
   // directories are inside ours), then this one. A server exits within milliseconds of SIGTERM: poll finely.
-  if (pool_) pool_->signal_all();
-  signal_stop();
+  signal_stop_all();
   if (pool_) pool_->stop_all();
   if (!impl_) return;
   if (impl_->child.valid() && impl_->child.running()) {

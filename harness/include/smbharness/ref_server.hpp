@@ -57,6 +57,9 @@ class RefServer {
   void stop();
   /** Sends SIGTERM to the server (and nothing else: stop() waits for it to exit). */
   void signal_stop();
+  /** Sends SIGTERM to the server and every variant it started, without waiting: they exit while the caller goes on
+   *  (the CLI writes its reports); stop() or the destructor then waits for them. */
+  void signal_stop_all();
   /** The temporary directory holding the shares, the control socket and server.log (removed by the destructor). */
   const std::filesystem::path& temp_dir() const { return temp_dir_; }
 
