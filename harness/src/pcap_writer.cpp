@@ -36,6 +36,28 @@ std::uint16_t checksum(const std::uint8_t* p, std::size_t n, std::uint32_t sum =
   return static_cast<std::uint16_t>(~sum);
 }
 
+/**
+ * The initial sequence number of one side of one connection: FNV-1a over the capture's file name, the connection's
+ * name and its place in the capture, and the side. The same run writes the same bytes, and two captures (or two
+ * connections of one) do not share ISNs: Wireshark takes a SYN that repeats an earlier connection's ports and ISN
+ * for a retransmission of it, so captures merged with `mergecap -a` whose client ports happen to repeat (ephemeral
+ * ports do) would otherwise show the later connection's SMB frames as TCP retransmissions, not SMB.
+ */
+std::uint32_t initial_seq(const std::string& file, const std::string& connection, std::size_t index, bool client) {
+  std::uint32_t h = 2166136261u;
+  auto mix = [&h](unsigned char c) {
+    h ^= c;
+    h *= 16777619u;
+  };
+  for (unsigned char c : file) mix(c);
+  mix(0);
+  for (unsigned char c : connection) mix(c);
+  mix(0);
+  for (int k = 0; k < 8; ++k) mix(static_cast<unsigned char>(index >> (8 * k)));
+  mix(client ? 'c' : 's');
+  return h;
+}
+
 /** One Ethernet/IPv4/TCP packet from `from_client`'s side. */
 std::vector<std::uint8_t> packet(const Stream& s, bool from_client, std::uint8_t flags, std::uint32_t seq, std::uint32_t ack,
                                  const std::uint8_t* data, std::size_t len, std::uint16_t ip_id) {
@@ -118,8 +140,9 @@ std::optional<PcapSummary> write_pcap(const std::filesystem::path& file, const s
     if (it == streams.end()) {
       Stream s;
       s.client_port = r.local_port != 0 ? r.local_port : static_cast<std::uint16_t>(40000 + streams.size());
-      s.client_seq = 1000;  // fixed ISNs keep captures reproducible
-      s.server_seq = 5000;
+      // The SYN carries ISN - 1 (below): the first data byte is at the ISN.
+      s.client_seq = initial_seq(file.filename().string(), r.connection, streams.size(), true);
+      s.server_seq = initial_seq(file.filename().string(), r.connection, streams.size(), false);
       it = streams.emplace(key, s).first;
       order.push_back(key);
       Stream& st = it->second;

