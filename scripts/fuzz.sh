@@ -113,7 +113,13 @@ for t in "${TARGETS[@]}"; do
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n1)
   n=$(find "$corpus" -type f | wc -l)
   result=clean
-  if [ "$rc" -ne 0 ]; then
+  if [ "$rc" -eq 72 ] && grep -q 'libFuzzer: run interrupted' "$log"; then
+    # libFuzzer's -interrupted_exitcode: the fuzzer was stopped with SIGINT/SIGTERM (e.g. a long run ended by hand
+    # once two workers' sum passed the target). Nothing was found up to then (a finding exits otherwise, with an
+    # artifact), but the run did not complete its budget, so the script still exits non-zero.
+    result="interrupted (exit 72: stopped by a signal; nothing found until then)"
+    status=1
+  elif [ "$rc" -ne 0 ]; then
     result="FAILED (exit $rc, see $log)"
     status=1
     grep -m3 -E 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error|SUMMARY' "$log" | sed 's/^/    /' || true
