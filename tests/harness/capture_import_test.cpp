@@ -123,20 +123,26 @@ TEST(CaptureImport, RejectsAFileThatIsNotACapture) {
   fs::remove(file);
 }
 
+/** How many frames of `pcap` tshark decodes as SMB2 and not malformed (-1 when tshark cannot be run). */
+long smb2_frames(const fs::path& pcap) {
+  std::string cmd = "tshark -r '" + pcap.string() + "' -Y 'smb2 && !_ws.malformed' -T fields -e frame.number 2>/dev/null | wc -l";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (p == nullptr) return -1;
+  char buf[64] = {};
+  const bool got = std::fgets(buf, sizeof buf, p) != nullptr;
+  ::pclose(p);
+  return got ? std::stol(buf) : -1;
+}
+
 TEST(PcapWriter, TsharkDecodesEveryMessageAsSmb2) {
   if (std::system("command -v tshark >/dev/null 2>&1") != 0) GTEST_SKIP() << "tshark not installed";
   auto s = recorded_session();
   auto file = fs::temp_directory_path() / ("smbconform-tshark-" + std::to_string(::getpid()) + ".pcap");
   std::string e;
   ASSERT_TRUE(write_pcap(file, s.records, e)) << e;
-  std::string cmd = "tshark -r " + file.string() + " -Y 'smb2 && !_ws.malformed' -T fields -e frame.number 2>/dev/null | wc -l";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  ASSERT_NE(p, nullptr);
-  char buf[64] = {};
-  ASSERT_NE(std::fgets(buf, sizeof buf, p), nullptr);
-  ::pclose(p);
+  const long decoded = smb2_frames(file);
   fs::remove(file);
-  EXPECT_EQ(std::stoul(buf), s.records.size());
+  EXPECT_EQ(decoded, static_cast<long>(s.records.size()));
 }
 
 // Two captures of connections that happened to get the same client port (ephemeral ports repeat across a suite),
@@ -161,15 +167,12 @@ TEST(PcapWriter, MergedCapturesWithARepeatedClientPortStillDecodeAsSmb2) {
   };
   EXPECT_EQ(bytes(dir / "first.pcap"), bytes(dir / "again" / "first.pcap"));
   EXPECT_NE(bytes(dir / "first.pcap"), bytes(dir / "second.pcap"));
-  std::string cmd = "cd " + dir.string() + " && mergecap -a -F pcap -w all.pcap first.pcap second.pcap && " +
-                    "tshark -r all.pcap -Y 'smb2 && !_ws.malformed' -T fields -e frame.number 2>/dev/null | wc -l";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  ASSERT_NE(p, nullptr);
-  char buf[64] = {};
-  ASSERT_NE(std::fgets(buf, sizeof buf, p), nullptr);
-  ::pclose(p);
+  std::string merge = "mergecap -a -F pcap -w '" + (dir / "all.pcap").string() + "' '" + (dir / "first.pcap").string() +
+                      "' '" + (dir / "second.pcap").string() + "'";
+  ASSERT_EQ(std::system(merge.c_str()), 0) << merge;
+  const long decoded = smb2_frames(dir / "all.pcap");
   fs::remove_all(dir);
-  EXPECT_EQ(std::stoul(buf), 2 * s.records.size());
+  EXPECT_EQ(decoded, static_cast<long>(2 * s.records.size()));
 }
 
 }  // namespace
