@@ -11,7 +11,7 @@
 //
 // The reference servers' share roots are scratch directories under $TMPDIR (std::filesystem::temp_directory_path).
 // The program prints which file system that is, and when /dev/shm is a tmpfs it also runs the full suite with
-// TMPDIR=/dev/shm: the scenarios create and delete thousands of files, and a file system's cost for that (ext4
+// TMPDIR=/dev/shm: a run creates and deletes hundreds of directories and files, and a file system's cost for that (ext4
 // without a journal skips every inode freed in the last 60-360 s when it allocates one) shows in the figures.
 //
 // CPU figures come from /proc/PID/stat (utime + stime), sampled every 5 ms until the runner exits: the runner's own

@@ -292,6 +292,9 @@ std::string report_summary(const json& rep) {
 
 namespace {
 
+/** The CPUs this machine has (at least 1): for work that is pure CPU, whatever -j says (loading, dumping JSON). */
+int all_cpus() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
+
 std::atomic<bool> g_leave_to_exit{false};
 
 /** What a `run` leaves to the process exit (leave_run_data_to_exit): reachable from a static, never destroyed. */
@@ -462,10 +465,7 @@ int run_cli(const std::string& argv0, const std::vector<std::string>& args, std:
       }
     }
     for (const auto& m : merged) out << report_summary(m);
-    if (!json_out.empty() &&
-        !write_text(json_out, dump_report(merged[0], static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))) + "\n",
-                    "--json", err))
-      return 2;
+    if (!json_out.empty() && !write_text(json_out, dump_report(merged[0], all_cpus()) + "\n", "--json", err)) return 2;
     if (!junit_out.empty() && !write_text(junit_out, junit_xml(merged[0]), "--junit", err)) return 2;
     if (!html_out.empty()) {
       HtmlOptions ho;
@@ -487,7 +487,7 @@ int run_cli(const std::string& argv0, const std::vector<std::string>& args, std:
   PreparedTarget pt;
   std::vector<Scenario> scenarios;
   // Loading is CPU work independent of -j (how many scenarios run at once): it uses every CPU.
-  const int load_threads = std::max(jobs, static_cast<int>(std::thread::hardware_concurrency()));
+  const int load_threads = std::max(jobs, all_cpus());
   auto load = [&] { return load_all(paths, list->parsed() ? "" : filter, timeout_ms, load_threads, scenarios, err); };
   bool loaded = false;
   std::string target_error;

@@ -137,8 +137,8 @@ TEST(Report, ParallelDumpIsByteForByteTheSameAsDump) {
   for (int n : {0, 1, 2, 7, 40}) {
     json rep = make_report("ref", "2024-01-01T00:00:00Z", 5, results_with_messages(n), {});
     rep["shard"] = "1/2";  // a key after "scenarios" in the object's order
-    // Every kind of value the writer handles itself or hands to nlohmann: floats, booleans, null, negative and
-    // 64-bit numbers, DEL and '/' (not escaped), a key that needs escaping, an empty string.
+    // Every kind of value a report can hold, spliced at both depths: floats, booleans, null, negative and 64-bit
+    // numbers, DEL and '/' (not escaped), a key that needs escaping, an empty string.
     rep["extra"] = {{"f", 0.1}, {"g", -2.5e-300}, {"h", 1e21}, {"t", true}, {"n", nullptr}, {"i", -42},
                     {"u", 18446744073709551615u}, {"s", "a/b\x7f"}, {"k\"ey\n", json::array({json::object(), ""})}};
     if (n > 0) rep["scenarios"][0]["ratio"] = 2.0 / 3.0;
