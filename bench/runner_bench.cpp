@@ -213,7 +213,8 @@ int main(int argc, char** argv) {
               "be shown; unsupported scenarios cost nothing); \"no fixed waits\" excludes them\n", waiting,
               static_cast<double>(total_wait_ms) / 1000);
   fs::path tmp = fs::temp_directory_path(ec);
-  std::printf("share roots: %s (%s)\n", tmp.c_str(), fs_type(tmp).c_str());
+  std::printf("share roots: %s (%s); %s\n", tmp.c_str(), fs_type(tmp).c_str(),
+              smb::hardening::cpuidle_summary().c_str());
   std::printf("%-22s %3s %9s %8s %12s %11s %11s %11s %5s\n", "suite", "-j", "scenarios", "wall s", "scenarios/s",
               "runner CPU", "server CPU", "waiting", "exit");
   Run full_j1;

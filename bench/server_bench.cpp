@@ -312,8 +312,8 @@ int main(int argc, char** argv) {
                 static_cast<double>(at100["ref"].first) / static_cast<double>(at100["smbd"].first),
                 static_cast<double>(at100["ref"].second) / static_cast<double>(at100["smbd"].second));
   std::printf("server benchmark: %d s per cell; ref = smbconform-server (pid %d, port %u), smbd = Debian smbd "
-              "(pid %d, port %u); nproc %ld\n", seconds, ref.pid, ref.port, smbd.pid, smbd.port,
-              ::sysconf(_SC_NPROCESSORS_ONLN));
+              "(pid %d, port %u); nproc %ld; %s\n", seconds, ref.pid, ref.port, smbd.pid, smbd.port,
+              ::sysconf(_SC_NPROCESSORS_ONLN), smb::hardening::cpuidle_summary().c_str());
   std::printf("latency: smbtorture rows give its average (avslat), our rows p50; CPU = server CPU seconds per 1000 "
               "operations; ratios are ref/smbd (throughput: higher is better for ref, CPU: lower is better)\n");
   std::printf("%-44s %5s | %9s %8s %8s %8s | %9s %8s %8s %8s | %7s %7s\n", "workload", "conns", "ref op/s",

@@ -163,4 +163,25 @@ inline int fd_count(pid_t pid) {
   return -1;
 }
 
+/**
+ * How this machine's idle CPUs sleep, for the benchmarks' headers: the cpuidle driver and governor, and for the
+ * guest haltpoll driver (virtual machines) how long an idle CPU polls before it halts. Figures on a VM whose CPUs
+ * halt at once (guest_halt_poll_ns 0) pay a VM exit for every wake-up of an idle CPU: round-trip-bound work (one
+ * connection, the runner's scenarios) then runs much faster when other work keeps the CPUs busy.
+ */
+inline std::string cpuidle_summary() {
+  auto first_line = [](const char* path) {
+    std::ifstream f(path);
+    std::string line;
+    std::getline(f, line);
+    return line;
+  };
+  std::string driver = first_line("/sys/devices/system/cpu/cpuidle/current_driver");
+  if (driver.empty()) return "cpuidle: unknown";
+  std::string out = "cpuidle: " + driver + " (governor " + first_line("/sys/devices/system/cpu/cpuidle/current_governor");
+  if (std::string poll = first_line("/sys/module/haltpoll/parameters/guest_halt_poll_ns"); !poll.empty())
+    out += ", guest_halt_poll_ns " + poll + (poll == "0" ? ": an idle CPU halts at once" : "");
+  return out + ")";
+}
+
 }  // namespace smb::hardening
