@@ -178,7 +178,8 @@ inline std::string cpuidle_summary() {
   };
   std::string driver = first_line("/sys/devices/system/cpu/cpuidle/current_driver");
   if (driver.empty()) return "cpuidle: unknown";
-  std::string out = "cpuidle: " + driver + " (governor " + first_line("/sys/devices/system/cpu/cpuidle/current_governor");
+  std::string out = "cpuidle: " + driver;
+  out += " (governor " + first_line("/sys/devices/system/cpu/cpuidle/current_governor");
   if (std::string poll = first_line("/sys/module/haltpoll/parameters/guest_halt_poll_ns"); !poll.empty())
     out += ", guest_halt_poll_ns " + poll + (poll == "0" ? ": an idle CPU halts at once" : "");
   return out + ")";
