@@ -165,9 +165,10 @@ inline int fd_count(pid_t pid) {
 
 /**
  * How this machine's idle CPUs sleep, for the benchmarks' headers: the cpuidle driver and governor, and for the
- * guest haltpoll driver (virtual machines) how long an idle CPU polls before it halts. Figures on a VM whose CPUs
- * halt at once (guest_halt_poll_ns 0) pay a VM exit for every wake-up of an idle CPU: round-trip-bound work (one
- * connection, the runner's scenarios) then runs much faster when other work keeps the CPUs busy.
+ * guest haltpoll driver (virtual machines) how long an idle CPU polls before it halts. On a VM whose idle CPUs halt
+ * at once (guest_halt_poll_ns 0), every wake-up of an idle CPU is a VM exit, and work that waits on round trips
+ * between CPUs pays it twice per operation: on the 2-CPU VM of README "Performance", one-connection echo ran 3x
+ * faster, at a third of the server CPU per operation, with guest_halt_poll_ns 200000.
  */
 inline std::string cpuidle_summary() {
   auto first_line = [](const char* path) {
