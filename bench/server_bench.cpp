@@ -181,10 +181,13 @@ std::string run_capture(const std::vector<std::string>& argv, int& status) {
   return text;
 }
 
-Cell torture(const Server& s, const std::string& test, int conns, int seconds, const std::string& conf) {
-  // smbtorture gets `seconds` + 15 s; a server that stops answering must not stall the whole benchmark.
-  std::vector<std::string> argv{"timeout", "-k", "5", std::to_string(seconds + 15), "smbtorture", "//127.0.0.1/share", "-p", std::to_string(s.port), "-U",
-                                "alice%alice-pass", "--configfile=" + conf,
+Cell torture(const Server& s, const std::string& test, int conns, int seconds, const std::string& conf,
+             const fs::path& scratch) {
+  // smbtorture gets `seconds` + 15 s; a server that stops answering must not stall the whole benchmark. Its local
+  // scratch directories (smbtortureXXXXXX, left behind empty) go under `scratch`, not into the caller's directory.
+  std::vector<std::string> argv{"timeout", "-k", "5", std::to_string(seconds + 15), "smbtorture", "//127.0.0.1/share",
+                                "-p", std::to_string(s.port), "-U", "alice%alice-pass", "--configfile=" + conf,
+                                "--basedir=" + scratch.string(),
                                 "--option=torture:timelimit=" + std::to_string(seconds),
                                 "--option=torture:nprocs=" + std::to_string(conns), test};
   double cpu0 = s.cpu();
@@ -324,8 +327,8 @@ int main(int argc, char** argv) {
         // raw.bench-lock makes each process take the next process's range too: with one process it waits on its
         // own lock forever (against any server), so its smallest run uses two.
         if (test == "raw.bench-lock" && n < 2) n = 2;
-        Cell r = torture(ref, test, n, seconds, smbd_conf);
-        Cell s = torture(smbd, test, n, seconds, smbd_conf);
+        Cell r = torture(ref, test, n, seconds, smbd_conf, work);
+        Cell s = torture(smbd, test, n, seconds, smbd_conf, work);
         print_row("smbtorture " + test, n, r, s);
       }
   }
