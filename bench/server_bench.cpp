@@ -282,6 +282,10 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  if (seconds < 2) {  // smbtorture's first one-second interval is ramp-up and not counted (torture() below)
+    std::fprintf(stderr, "server_bench: --seconds must be at least 2 (the first second is ramp-up)\n");
+    return 2;
+  }
   fs::path work = fs::temp_directory_path() / ("smbconform-bench-" + std::to_string(::getpid()));
   fs::create_directories(work / "share");
   std::string err;
