@@ -416,6 +416,7 @@ Outcome<ObjectStore::StreamName> ObjectStore::split_stream(const std::string& sm
   std::string type = colon2 == std::string::npos ? std::string() : rest.substr(colon2 + 1);
   // MS-FSCC 2.1.5.4: the only stream type of a data stream here is $DATA (case-insensitive).
   if (colon2 != std::string::npos && !ieq_ascii(type, "$DATA")) return status::STATUS_OBJECT_NAME_INVALID;
+  out.data_type = colon2 != std::string::npos;
   if (name.empty()) {
     // "file::$DATA" is the default data stream (MS-FSCC 2.1.5.3); "file:" alone names nothing.
     if (colon2 == std::string::npos) return status::STATUS_OBJECT_NAME_INVALID;
@@ -487,6 +488,44 @@ Outcome<OpenResult> ObjectStore::open_stream(const std::string& base_path, const
   }
   ++stats_.opens;
   return OpenResult{std::make_shared<Handle>(fd, rel, false), action};
+}
+
+Outcome<std::vector<ObjectStore::StreamInfo>> ObjectStore::streams(const std::string& base_path) {
+  if (dismounted_) return status::STATUS_VOLUME_DISMOUNTED;
+  auto base = open(base_path, Disposition::open, ObjectKind::any, false, 0);
+  if (!base) return base.status();
+  auto bs = stat(*base->handle);
+  if (!bs) return bs.status();
+  struct stat id{};  // the sidecar's key, as open_stream computes it
+  if (::fstat(base->handle->fd(), &id) != 0) return status_from_errno(errno);
+  std::vector<StreamInfo> out;
+  if (!bs->is_directory) out.push_back({"", bs->end_of_file, bs->allocation_size});
+  const std::string dir = std::string(kStreamDir) + "/" + stream_key(id.st_dev, id.st_ino);
+  int kfd = open_beneath(root_fd_, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+  if (kfd < 0) {
+    if (errno == ENOENT) return out;  // no named stream was ever created on this object
+    return status_from_errno(errno);
+  }
+  DIR* d = ::fdopendir(kfd);
+  if (!d) {
+    int e = errno;
+    ::close(kfd);
+    return status_from_errno(e);
+  }
+  std::vector<StreamInfo> named;
+  while (dirent* de = ::readdir(d)) {
+    std::string leaf = de->d_name;
+    if (leaf.size() < 3 || leaf.compare(0, 2, "s_") != 0) continue;  // open_stream's leaves are "s_" + name
+    struct statx sx{};
+    if (::statx(::dirfd(d), leaf.c_str(), AT_SYMLINK_NOFOLLOW, kStatxMask, &sx) != 0 || !S_ISREG(sx.stx_mode))
+      continue;
+    const FileStat ss = stat_from_statx(sx);
+    named.push_back({leaf.substr(2), ss.end_of_file, ss.allocation_size});
+  }
+  ::closedir(d);
+  std::sort(named.begin(), named.end(), [](const StreamInfo& a, const StreamInfo& b) { return a.name < b.name; });
+  out.insert(out.end(), named.begin(), named.end());
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -242,5 +242,126 @@ TEST_F(RenameStreams, OplocksAndShareModesArePerStream) {
   f.close(excl);
 }
 
+// --- FileStreamInformation (MS-FSA 2.1.5.12.29, MS-FSCC 2.4.43)
+
+class StreamInfo : public RenameStreams {
+ protected:
+  /** QUERY_INFO FileStreamInformation on `id` with an output buffer of `len` bytes. */
+  Reply query(const proto::FileId& id, std::uint32_t len) {
+    proto::QueryInfoRequest q;
+    q.info_type = proto::SMB2_0_INFO_FILE;
+    q.file_info_class = proto::fscc::FileStreamInformation::info_class;
+    q.output_buffer_length = len;
+    q.file_id = id;
+    return f.request(proto::Command::QUERY_INFO, q);
+  }
+  std::vector<proto::fscc::FileStreamInformation> entries(const Reply& r) {
+    auto e = proto::fscc::decode_entries<proto::fscc::FileStreamInformation>(
+        r.as<proto::QueryInfoResponse>().output_buffer);
+    EXPECT_TRUE(e);
+    return e ? *e : std::vector<proto::fscc::FileStreamInformation>{};
+  }
+  void write(const proto::FileId& id, std::size_t n) {
+    proto::WriteRequest w;
+    w.file_id = id;
+    w.data.assign(n, 'x');
+    ASSERT_EQ(f.request(proto::Command::WRITE, w).status(), status::STATUS_SUCCESS);
+  }
+  static std::vector<std::string> names(const std::vector<proto::fscc::FileStreamInformation>& v) {
+    std::vector<std::string> out;
+    for (const auto& e : v) out.push_back(e.stream_name);
+    return out;
+  }
+};
+
+TEST_F(StreamInfo, ListsTheDefaultStreamThenEachNamedStreamWithItsSize) {
+  proto::FileId base = ok_open("f.txt", kFileAll, kShareAll, kCreate);
+  write(base, 5);
+  for (const auto& [name, size] : std::vector<std::pair<std::string, std::size_t>>{{"zeta", 3}, {"alpha", 300}}) {
+    proto::FileId s = ok_open("f.txt:" + name, kFileAll, kShareAll, kCreate);
+    write(s, size);
+    f.close(s);
+  }
+  Reply r = query(base, 4096);
+  ASSERT_EQ(r.status(), status::STATUS_SUCCESS);
+  auto v = entries(r);
+  // ":<name>:$DATA" for each stream of the file, "::$DATA" for the default one (2.1.5.12.29).
+  EXPECT_EQ(names(v), (std::vector<std::string>{"::$DATA", ":alpha:$DATA", ":zeta:$DATA"}));
+  ASSERT_EQ(v.size(), 3u);
+  EXPECT_EQ(v[0].stream_size, 5u);
+  EXPECT_EQ(v[1].stream_size, 300u);
+  EXPECT_EQ(v[2].stream_size, 3u);
+  EXPECT_GE(v[1].stream_allocation_size, 300u);
+  // An open of a named stream lists the streams of its file (Open.File), the same three.
+  proto::FileId z = ok_open("f.txt:zeta", 0x1, kShareAll, kOpen);
+  Reply rz = query(z, 4096);
+  ASSERT_EQ(rz.status(), status::STATUS_SUCCESS);
+  EXPECT_EQ(names(entries(rz)), names(v));
+}
+
+TEST_F(StreamInfo, ADirectoryHasNoDefaultStreamAndAFileWithoutStreamsOnlyIt) {
+  proto::FileId d = ok_open("d", 0x1 | kReadAttr, kShareAll, kCreate, kDirectoryFile);
+  Reply rd = query(d, 4096);
+  ASSERT_EQ(rd.status(), status::STATUS_SUCCESS);
+  EXPECT_TRUE(rd.as<proto::QueryInfoResponse>().output_buffer.empty());  // MS-FSCC 2.1.5.3: no unnamed stream
+  proto::FileId plain = ok_open("plain.txt", kFileAll, kShareAll, kCreate);
+  Reply rp = query(plain, 4096);
+  ASSERT_EQ(rp.status(), status::STATUS_SUCCESS);
+  EXPECT_EQ(names(entries(rp)), std::vector<std::string>{"::$DATA"});
+}
+
+TEST_F(StreamInfo, ASmallBufferGetsTheWholeEntriesThatFitAndBufferOverflow) {
+  proto::FileId base = ok_open("f.txt", kFileAll, kShareAll, kCreate);
+  f.close(ok_open("f.txt:second", kFileAll, kShareAll, kCreate));
+  // Below the fixed part of one entry: STATUS_INFO_LENGTH_MISMATCH (2.1.5.12.29, first step).
+  EXPECT_EQ(query(base, 23).status(), status::STATUS_INFO_LENGTH_MISMATCH);
+  // "::$DATA" is 24 + 14 = 38 bytes; the next entry starts at 40 and needs 24 + 26 = 50 more.
+  Reply one = query(base, 60);
+  EXPECT_EQ(one.status(), status::STATUS_BUFFER_OVERFLOW);
+  auto v = entries(one);
+  EXPECT_EQ(names(v), std::vector<std::string>{"::$DATA"});
+  EXPECT_EQ(one.as<proto::QueryInfoResponse>().output_buffer.size(), 38u);  // no torn second entry
+  Reply none = query(base, 30);
+  EXPECT_EQ(none.status(), status::STATUS_BUFFER_OVERFLOW);
+  EXPECT_TRUE(none.as<proto::QueryInfoResponse>().output_buffer.empty());
+  Reply both = query(base, 90);
+  EXPECT_EQ(both.status(), status::STATUS_SUCCESS);
+  EXPECT_EQ(names(entries(both)), (std::vector<std::string>{"::$DATA", ":second:$DATA"}));
+}
+
+TEST_F(StreamInfo, TheDataStreamTypeNeverNamesADirectory) {
+  // smbtorture smb2.streams.dir; MS-FSA 2.1.5.1 / 2.1.5.1.2 (a directory has no default data stream, MS-FSCC 2.1.5.3).
+  proto::FileId d = ok_open("d", 0x1 | kReadAttr, kShareNone, kCreate, kDirectoryFile);
+  // With FILE_DIRECTORY_FILE: NOT_A_DIRECTORY, ahead of the sharing check that the open above would fail.
+  EXPECT_EQ(create("d::$DATA", 0x2, kShareNone, kOpen, kDirectoryFile).status(), status::STATUS_NOT_A_DIRECTORY);
+  EXPECT_EQ(create("d:s", 0x2, kShareNone, kCreate, kDirectoryFile).status(), status::STATUS_NOT_A_DIRECTORY);
+  // Without it: FILE_IS_A_DIRECTORY, also ahead of sharing; and the same when nothing has the directory open.
+  EXPECT_EQ(create("d::$DATA", 0x2, kShareNone, kOpen).status(), status::STATUS_FILE_IS_A_DIRECTORY);
+  f.close(d);
+  EXPECT_EQ(create("d::$DATA", 0x1, kShareAll, kOpen).status(), status::STATUS_FILE_IS_A_DIRECTORY);
+  // The directory itself still opens, and a file's "::$DATA" is the file.
+  f.close(ok_open("d", 0x1, kShareAll, kOpen, kDirectoryFile));
+  f.close(ok_open("f.txt", kFileAll, kShareAll, kCreate));
+  f.close(ok_open("f.txt::$DATA", 0x1, kShareAll, kOpen));
+}
+
+TEST_F(StreamInfo, DeleteAccessToAFileConflictsWithItsStreamsOpenWithoutShareDelete) {
+  // smbtorture smb2.streams.delete; MS-FSA 2.1.5.1.2.1.
+  proto::FileId s = ok_open("f.txt:one", 0x1 | 0x2, kShareNone, kCreate);
+  EXPECT_EQ(create("f.txt", kDelete, kShareAll, kOpen).status(), status::STATUS_SHARING_VIOLATION);
+  EXPECT_EQ(create("f.txt", kDelete, kShareAll, kOpen, 0x1000 /*DELETE_ON_CLOSE*/).status(),
+            status::STATUS_SHARING_VIOLATION);
+  f.close(ok_open("f.txt", 0x1, kShareAll, kOpen));  // without DELETE: another stream, no conflict
+  f.close(s);
+  // A stream open that shares DELETE does not stand in the way.
+  proto::FileId shared = ok_open("f.txt:one", 0x1, 0x1 | 0x2 | 0x4, kOpen);
+  f.close(ok_open("f.txt", kDelete, kShareAll, kOpen));
+  f.close(shared);
+  // The reverse holds no conflict: a stream may be opened with DELETE while the file is open without sharing it.
+  proto::FileId base = ok_open("f.txt", 0x1, 0x1 | 0x2, kOpen);
+  f.close(ok_open("f.txt:one", kDelete, kShareAll, kOpen));
+  f.close(base);
+}
+
 }  // namespace
 }  // namespace smb::server

@@ -171,6 +171,8 @@ class ObjectStore {
   struct StreamName {
     std::string base;    ///< the SMB path of the file, still to be normalize()d
     std::string stream;  ///< the named data stream, "" = the default (unnamed) data stream
+    /// the name gave the stream type ":$DATA" (MS-FSCC 2.1.5.4): a data stream, never a directory
+    bool data_type = false;
   };
   /**
    * Splits the last component of an SMB path "dir\\file:stream[:$DATA]" (MS-FSCC 2.1.5.3 streamname,
@@ -195,6 +197,18 @@ class ObjectStore {
    */
   Outcome<OpenResult> open_stream(const std::string& base_path, const std::string& stream, Disposition disposition,
                                   bool want_write);
+  /** One data stream of an object (streams()). */
+  struct StreamInfo {
+    std::string name;  ///< "" = the default (unnamed) data stream
+    std::uint64_t size = 0, allocation_size = 0;
+  };
+  /**
+   * The data streams of the object at `base_path` (normalized), for FileStreamInformation (MS-FSA 2.1.5.12.29, "for
+   * each Stream of Open.File"): a file's default data stream first, then its named streams (open_stream's sidecar)
+   * in name order; a directory has no default data stream (MS-FSCC 2.1.5.3), so only its named streams. Errors:
+   * those of open() for the base, status_from_errno().
+   */
+  Outcome<std::vector<StreamInfo>> streams(const std::string& base_path);
   /** The sidecar directory of named streams (see open_stream); ':' keeps it out of the SMB namespace. */
   static constexpr const char* kStreamDir = ".smbconform:streams";
 

@@ -96,8 +96,11 @@ HandlerResult handle_create(RequestContext& ctx, const proto::CreateRequest& req
   if (!path) return path.status();
   const std::string& stream = stream_name->stream;
   const std::string base_path = *path;
+  // A name with the $DATA stream type ("dir::$DATA", "f:s") names a data stream, never a directory (MS-FSA 2.1.5.1;
+  // smbtorture smb2.streams.dir): with FILE_DIRECTORY_FILE it is STATUS_NOT_A_DIRECTORY before anything else.
+  if ((!stream.empty() || stream_name->data_type) && (req.create_options & FILE_DIRECTORY_FILE))
+    return status::STATUS_NOT_A_DIRECTORY;
   if (!stream.empty()) {
-    if (req.create_options & FILE_DIRECTORY_FILE) return status::STATUS_NOT_A_DIRECTORY;  // a data stream
     if (path->empty()) return status::STATUS_OBJECT_NAME_INVALID;  // the share root has no named streams here
     *path += ":" + stream;
   }
@@ -121,9 +124,25 @@ HandlerResult handle_create(RequestContext& ctx, const proto::CreateRequest& req
     return status::STATUS_ACCESS_DENIED;
   }
 
+  // MS-FSA 2.1.5.1.2.1: DELETE access to a file conflicts with an open of any of its named streams that does not
+  // share DELETE (the file's streams go with it; smbtorture smb2.streams.delete). A stream's Open.Path is
+  // "file:stream" (above). The reverse does not hold: a stream may be opened for DELETE while the file is open
+  // without FILE_SHARE_DELETE.
+  if (stream.empty() && !path->empty() && (granted & a::DELETE)) {
+    const std::string prefix = *path + ":";
+    for (const auto& [id, o] : s.global_open_table)
+      if (o->tree_connect && o->tree_connect->share == &share && o->path.compare(0, prefix.size(), prefix) == 0 &&
+          !(o->share_access & FILE_SHARE_DELETE))
+        return status::STATUS_SHARING_VIOLATION;
+  }
   // Share modes (MS-FSA 2.1.5.1.2) are checked before the store may create or truncate anything.
   if (File* f = file_open_by_path(s, &share, *path)) {
     if (f->delete_pending) return status::STATUS_DELETE_PENDING;
+    // The existing object's type is checked before sharing (MS-FSA 2.1.5.1.2): a directory has no default data
+    // stream ("dir::$DATA", MS-FSCC 2.1.5.3), so opening it is STATUS_FILE_IS_A_DIRECTORY (smbtorture
+    // smb2.streams.dir); the store's open below says the same when the directory has no open yet.
+    if (stream_name->data_type && stream.empty() && !f->opens.empty() && f->opens.front()->is_directory)
+      return status::STATUS_FILE_IS_A_DIRECTORY;
     bool conflict = false;
     for (Open* o : f->opens) conflict = conflict || share_access_conflict(*o, granted, req.share_access);
     // Oplock breaks (MS-FSA 2.1.5.1.2.1, 2.1.4.12; MS-SMB2 3.3.4.6): BATCH before the share check, the rest
@@ -134,7 +153,7 @@ HandlerResult handle_create(RequestContext& ctx, const proto::CreateRequest& req
 
   ObjectKind kind = ObjectKind::any;
   if (req.create_options & FILE_DIRECTORY_FILE) kind = ObjectKind::directory;
-  if (req.create_options & FILE_NON_DIRECTORY_FILE) kind = ObjectKind::non_directory;
+  if ((req.create_options & FILE_NON_DIRECTORY_FILE) || stream_name->data_type) kind = ObjectKind::non_directory;
   bool want_write = (granted & (a::FILE_WRITE_DATA | a::FILE_APPEND_DATA)) != 0;
   auto opened = !stream.empty()
                     ? share.store->open_stream(base_path, stream, static_cast<Disposition>(req.create_disposition),

@@ -101,11 +101,25 @@ HandlerResult file_info(RequestContext& ctx, const proto::QueryInfoRequest& req,
       if (!attrs_ok()) return status::STATUS_ACCESS_DENIED;
       return fit(f::encode_info(f::FileAttributeTagInformation{st.file_attributes, 0}), req.output_buffer_length, 8);
     case f::FileStreamInformation::info_class: {
-      // One unnamed data stream for a file; a directory has none (MS-FSCC 2.4 FileStreamInformation).
+      // MS-FSA 2.1.5.12.29: one entry per data stream of Open.File, named ":<name>:$DATA" ("::$DATA" for the
+      // default stream, which a directory does not have: MS-FSCC 2.1.5.3). An open of a named stream ("f:s",
+      // create.cpp) lists the streams of its file. No access right is needed (MS-FSA 2.1.5.12).
+      if (req.output_buffer_length < f::FileStreamInformation::fixed_size) return status::STATUS_INFO_LENGTH_MISMATCH;
+      auto streams = open.tree_connect->share->store->streams(open.path.substr(0, open.path.find(':')));
+      if (!streams) return streams.status();
       std::vector<f::FileStreamInformation> v;
-      if (!st.is_directory) v.push_back({st.end_of_file, st.allocation_size, "::$DATA"});
+      for (const auto& s : *streams) v.push_back({s.size, s.allocation_size, ":" + s.name + ":$DATA"});
+      // Whole entries only: the first one that does not fit (8-byte aligned after the previous one) ends the
+      // buffer with STATUS_BUFFER_OVERFLOW (2.1.5.12.29), and the entries before it are returned (MS-SMB2 3.3.5.20).
       wire::Bytes b = f::encode_entries(v);
-      return fit(std::move(b), req.output_buffer_length, v.empty() ? 0 : f::FileStreamInformation::fixed_size);
+      while (b.size() > req.output_buffer_length) {
+        v.pop_back();
+        b = f::encode_entries(v);
+      }
+      proto::QueryInfoResponse r;
+      r.output_buffer = std::move(b);
+      if (v.size() < streams->size()) return HandlerResult::with_status(status::STATUS_BUFFER_OVERFLOW, std::move(r));
+      return r;
     }
     case f::FileNameInformation::info_class:
       return fit(f::encode_info(f::FileNameInformation{smb_name(open.path)}), req.output_buffer_length, 4);
