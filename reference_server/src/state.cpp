@@ -191,4 +191,30 @@ void remove_connection(Server& s, std::uint64_t connection_id) {
   s.connections.erase(it);
 }
 
+Outcome<std::shared_ptr<StoreHandle>> metadata_handle(const Open& open) {
+  const std::size_t colon = open.path.find(':');  // share-relative paths have no ':' but a stream's
+  if (colon == std::string::npos || !open.local_open) return open.local_open;
+  ObjectStore* store = open.tree_connect && open.tree_connect->share ? open.tree_connect->share->store.get() : nullptr;
+  if (!store) return open.local_open;
+  auto base = store->open(open.path.substr(0, colon), Disposition::open, ObjectKind::any, false, 0);
+  if (!base) return base.status();
+  return base->handle;
+}
+
+Outcome<FileStat> open_stat(const Open& open) {
+  ObjectStore* store = open.tree_connect && open.tree_connect->share ? open.tree_connect->share->store.get() : nullptr;
+  if (!store || !open.local_open) return status::STATUS_NOT_SUPPORTED;
+  auto st = store->stat(*open.local_open);
+  if (!st) return st.status();
+  auto meta = metadata_handle(open);
+  if (!meta) return meta.status();
+  if (*meta != open.local_open) {
+    auto fs = store->stat(**meta);
+    if (!fs) return fs.status();
+    st->times = fs->times;
+    st->file_attributes = fs->file_attributes;
+  }
+  return st;
+}
+
 }  // namespace smb::server

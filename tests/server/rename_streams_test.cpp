@@ -363,5 +363,46 @@ TEST_F(StreamInfo, DeleteAccessToAFileConflictsWithItsStreamsOpenWithoutShareDel
   f.close(base);
 }
 
+TEST_F(StreamInfo, TimesAndAttributesAreTheFilesThroughAStreamOpenSizesAreTheStreams) {
+  // MS-FSA 2.1.1.3 (File: times, FileAttributes) / 2.1.1.4 (Stream: sizes); smbtorture smb2.streams.attributes1.
+  proto::FileId base = ok_open("f.txt", kFileAll, kShareAll, kCreate);
+  write(base, 7);
+  proto::FileId s = ok_open("f.txt:s", kFileAll, kShareAll, kCreate);
+  write(s, 3);
+  // Set a write time and READONLY through the stream.
+  proto::fscc::FileBasicInformation b;
+  b.last_write_time = 130000000000000000ull;  // 2012-12-15
+  b.file_attributes = 0x1;                    // FILE_ATTRIBUTE_READONLY
+  proto::SetInfoRequest set;
+  set.info_type = proto::SMB2_0_INFO_FILE;
+  set.file_info_class = proto::fscc::FileBasicInformation::info_class;
+  set.file_id = s;
+  set.buffer = proto::fscc::encode_info(b);
+  ASSERT_EQ(f.request(proto::Command::SET_INFO, set).status(), status::STATUS_SUCCESS);
+  auto all = [&](const proto::FileId& id) {
+    proto::QueryInfoRequest q;
+    q.info_type = proto::SMB2_0_INFO_FILE;
+    q.file_info_class = proto::fscc::FileNetworkOpenInformation::info_class;
+    q.output_buffer_length = 4096;
+    q.file_id = id;
+    Reply r = f.request(proto::Command::QUERY_INFO, q);
+    EXPECT_EQ(r.status(), status::STATUS_SUCCESS);
+    auto n = proto::fscc::decode_info<proto::fscc::FileNetworkOpenInformation>(
+        r.as<proto::QueryInfoResponse>().output_buffer);
+    EXPECT_TRUE(n);
+    return n ? *n : proto::fscc::FileNetworkOpenInformation{};
+  };
+  auto of_file = all(base), of_stream = all(s);
+  EXPECT_EQ(of_file.last_write_time, 130000000000000000ull);  // the file's, set through its stream
+  EXPECT_EQ(of_file.file_attributes & 0x1, 0x1u);
+  EXPECT_EQ(of_stream.last_write_time, of_file.last_write_time);
+  EXPECT_EQ(of_stream.creation_time, of_file.creation_time);
+  EXPECT_EQ(of_stream.file_attributes, of_file.file_attributes);
+  EXPECT_EQ(of_file.end_of_file, 7u);  // sizes stay each stream's own
+  EXPECT_EQ(of_stream.end_of_file, 3u);
+  f.close(s);
+  f.close(base);
+}
+
 }  // namespace
 }  // namespace smb::server

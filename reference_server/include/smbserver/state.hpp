@@ -276,6 +276,16 @@ void remove_session(Server& s, Connection& c, std::uint64_t session_id);
 /** Tears a connection down: all sessions, async requests; removes it from Server.connections. */
 void remove_connection(Server& s, std::uint64_t connection_id);
 
+/**
+ * The store handle that carries an open's file-level metadata. Times and FileAttributes belong to the File, sizes to
+ * each of its streams (MS-FSA 2.1.1.3 File, 2.1.1.4 Stream): for an open of a named stream (Open.Path "f:s", see
+ * handle_create) this is a fresh open of its file, otherwise the open's own handle. Errors: those of
+ * ObjectStore::open for the file.
+ */
+Outcome<std::shared_ptr<StoreHandle>> metadata_handle(const Open& open);
+/** stat() of the open's handle, with a named stream's times and FileAttributes taken from its file (metadata_handle). */
+Outcome<FileStat> open_stat(const Open& open);
+
 /** Current time as a Windows FILETIME. */
 std::uint64_t filetime_now();
 /** "2.0.2" ... "3.1.1", "2.???" (0x02FF) or "Unknown". */

@@ -15,7 +15,7 @@ HandlerResult handle_close(RequestContext& ctx, const proto::CloseRequest& req) 
   Open& open = *ctx.open;
   proto::CloseResponse resp;
   if ((req.flags & SMB2_CLOSE_FLAG_POSTQUERY_ATTRIB) && open.local_open && open.tree_connect->share->store) {
-    auto st = open.tree_connect->share->store->stat(*open.local_open);
+    auto st = open_stat(open);  // a named stream's times and attributes are its file's
     if (st) {
       resp.flags = SMB2_CLOSE_FLAG_POSTQUERY_ATTRIB;
       resp.creation_time = st->times.creation_time;

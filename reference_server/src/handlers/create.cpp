@@ -214,7 +214,12 @@ HandlerResult handle_create(RequestContext& ctx, const proto::CreateRequest& req
   proto::CreateResponse resp;
   resp.oplock_level = open->oplock_level;
   resp.create_action = static_cast<std::uint32_t>(opened->action);
-  set_stat_fields(resp, fs);
+  if (stream.empty()) {
+    set_stat_fields(resp, fs);
+  } else {  // a named stream's times and attributes are its file's (MS-FSA 2.1.1.3)
+    auto shown = open_stat(*open);
+    set_stat_fields(resp, shown ? *shown : fs);
+  }
   resp.file_id = {open->durable_file_id, open->file_id};
   // Response contexts: MxAc (2.2.14.2.5), QFid (2.2.14.2.9), and DHnQ/DH2Q when durability is granted
   // (grant_durability below). RqLs is not granted (no leases), so it gets no response context.

@@ -223,7 +223,8 @@ HandlerResult handle_query_info(RequestContext& ctx, const proto::QueryInfoReque
   if (!share.store || !open.local_open) return status::STATUS_NOT_SUPPORTED;
   switch (req.info_type) {
     case SMB2_0_INFO_FILE: {
-      auto st = share.store->stat(*open.local_open);
+      // A named stream's times and attributes are its file's; its sizes are its own (MS-FSA 2.1.1.3, 2.1.1.4).
+      auto st = open_stat(open);
       if (!st) return st.status();
       return file_info(ctx, req, open, st.value());
     }

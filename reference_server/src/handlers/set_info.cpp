@@ -41,7 +41,10 @@ HandlerResult handle_set_info(RequestContext& ctx, const proto::SetInfoRequest& 
       auto b = parse<f::FileBasicInformation>(req.buffer);
       if (!b) return status::STATUS_INFO_LENGTH_MISMATCH;
       FileTimes t{keep(b->creation_time), keep(b->last_access_time), keep(b->last_write_time), keep(b->change_time)};
-      NtStatus st = store->set_basic(h, t, b->file_attributes);
+      // Times and attributes are the file's, also through an open of one of its named streams (MS-FSA 2.1.1.3).
+      auto meta = metadata_handle(open);
+      if (!meta) return meta.status();
+      NtStatus st = store->set_basic(**meta, t, b->file_attributes);
       if (!st.is_success()) return st;
       return proto::SetInfoResponse{};
     }
