@@ -490,14 +490,27 @@ Outcome<OpenResult> ObjectStore::open_stream(const std::string& base_path, const
   return OpenResult{std::make_shared<Handle>(fd, rel, false), action};
 }
 
-Outcome<std::vector<ObjectStore::StreamInfo>> ObjectStore::streams(const std::string& base_path) {
+Outcome<std::shared_ptr<StoreHandle>> ObjectStore::open_internal(const std::string& path) {
   if (dismounted_) return status::STATUS_VOLUME_DISMOUNTED;
-  auto base = open(base_path, Disposition::open, ObjectKind::any, false, 0);
+  int fd = path.empty() ? open_beneath(root_fd_, "", O_RDONLY | O_DIRECTORY)
+                        : open_beneath(root_fd_, path, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) return status_from_errno(errno);
+  struct stat st{};
+  if (::fstat(fd, &st) != 0) {
+    int e = errno;
+    ::close(fd);
+    return status_from_errno(e);
+  }
+  return std::shared_ptr<StoreHandle>(std::make_shared<Handle>(fd, path, S_ISDIR(st.st_mode)));
+}
+
+Outcome<std::vector<ObjectStore::StreamInfo>> ObjectStore::streams(const std::string& base_path) {
+  auto base = open_internal(base_path);
   if (!base) return base.status();
-  auto bs = stat(*base->handle);
+  auto bs = stat(**base);
   if (!bs) return bs.status();
   struct stat id{};  // the sidecar's key, as open_stream computes it
-  if (::fstat(base->handle->fd(), &id) != 0) return status_from_errno(errno);
+  if (::fstat((*base)->fd(), &id) != 0) return status_from_errno(errno);
   std::vector<StreamInfo> out;
   if (!bs->is_directory) out.push_back({"", bs->end_of_file, bs->allocation_size});
   const std::string dir = std::string(kStreamDir) + "/" + stream_key(id.st_dev, id.st_ino);

@@ -196,9 +196,7 @@ Outcome<std::shared_ptr<StoreHandle>> metadata_handle(const Open& open) {
   if (colon == std::string::npos || !open.local_open) return open.local_open;
   ObjectStore* store = open.tree_connect && open.tree_connect->share ? open.tree_connect->share->store.get() : nullptr;
   if (!store) return open.local_open;
-  auto base = store->open(open.path.substr(0, colon), Disposition::open, ObjectKind::any, false, 0);
-  if (!base) return base.status();
-  return base->handle;
+  return store->open_internal(open.path.substr(0, colon));
 }
 
 Outcome<FileStat> open_stat(const Open& open) {

@@ -193,7 +193,7 @@ TEST_F(OplockTimer, CloseOfTheHolderCompletesTheBreakWithoutTheTimer) {
 
 TEST_F(OplockTimer, OverwritingOpenBreaksToNone) {
   // MS-FSA 2.1.4.12: FILE_OVERWRITE_IF breaks BATCH to NONE (notification OplockLevel 0x00).
-  proto::FileId x = open_batch("x.txt");
+  open_batch("x.txt");
   auto replies = f.send_raw(f.encode(f.header(proto::Command::CREATE),
                                      proto::RequestBody(create_req("x.txt", 0, kOverwriteIf))));
   ASSERT_EQ(replies.size(), 2u);

@@ -19,7 +19,9 @@ TEST(Framing, FrameSplitAtEveryByteIsProcessedOnce) {
   for (std::size_t i = 0; i < framed.size(); ++i) {
     auto r = f.feed(wire::ByteView(framed).subspan(i, 1));
     all.insert(all.end(), r.begin(), r.end());
-    if (i + 1 < framed.size()) EXPECT_TRUE(r.empty()) << "response before the frame was complete (byte " << i << ")";
+    if (i + 1 < framed.size()) {
+      EXPECT_TRUE(r.empty()) << "response before the frame was complete (byte " << i << ")";
+    }
   }
   ASSERT_EQ(all.size(), 1u);
   EXPECT_EQ(all[0].status(), status::STATUS_SUCCESS);

@@ -404,5 +404,26 @@ TEST_F(StreamInfo, TimesAndAttributesAreTheFilesThroughAStreamOpenSizesAreTheStr
   f.close(base);
 }
 
+TEST_F(StreamInfo, AStreamsFileMetadataIsReadWithoutTakingAFaultOrCountingAnOpen) {
+  // metadata_handle reaches the file through ObjectStore::open_internal: an open fault injected for the file (control
+  // op "fault") is left for the next client open of it, and statistics.opens counts client opens only.
+  proto::FileId s = ok_open("f.txt:s", kFileAll, kShareAll, kCreate);
+  ObjectStore* store = nullptr;
+  for (auto& [name, sh] : f.server->shares)
+    if (sh->store) store = sh->store.get();
+  ASSERT_NE(store, nullptr);
+  store->inject(Fault{FaultOp::open, "f.txt", status::STATUS_DISK_FULL, 1});
+  const std::uint64_t opens = store->statistics().opens;
+  proto::QueryInfoRequest q;
+  q.info_type = proto::SMB2_0_INFO_FILE;
+  q.file_info_class = proto::fscc::FileBasicInformation::info_class;
+  q.output_buffer_length = 40;
+  q.file_id = s;
+  EXPECT_EQ(f.request(proto::Command::QUERY_INFO, q).status(), status::STATUS_SUCCESS);
+  EXPECT_EQ(query(s, 4096).status(), status::STATUS_SUCCESS);  // FileStreamInformation reaches the file the same way
+  EXPECT_EQ(store->statistics().opens, opens);
+  EXPECT_EQ(create("f.txt", 0x1, kShareAll, kOpen).status(), status::STATUS_DISK_FULL);  // the fault is still there
+}
+
 }  // namespace
 }  // namespace smb::server

@@ -197,6 +197,13 @@ class ObjectStore {
    */
   Outcome<OpenResult> open_stream(const std::string& base_path, const std::string& stream, Disposition disposition,
                                   bool want_write);
+  /**
+   * An open of the object at `path` (normalized) for the server's own use, e.g. the times and attributes of the file
+   * of a named stream (MS-FSA 2.1.1.3): read-only (set_basic works on it), confined like open(), but it consumes no
+   * injected fault and counts no open (the statistics and faults concern the clients' opens). Errors:
+   * VOLUME_DISMOUNTED, status_from_errno().
+   */
+  Outcome<std::shared_ptr<StoreHandle>> open_internal(const std::string& path);
   /** One data stream of an object (streams()). */
   struct StreamInfo {
     std::string name;  ///< "" = the default (unnamed) data stream

@@ -279,8 +279,8 @@ void remove_connection(Server& s, std::uint64_t connection_id);
 /**
  * The store handle that carries an open's file-level metadata. Times and FileAttributes belong to the File, sizes to
  * each of its streams (MS-FSA 2.1.1.3 File, 2.1.1.4 Stream): for an open of a named stream (Open.Path "f:s", see
- * handle_create) this is a fresh open of its file, otherwise the open's own handle. Errors: those of
- * ObjectStore::open for the file.
+ * handle_create) this is a fresh open of its file (ObjectStore::open_internal: no fault consumed, no open counted),
+ * otherwise the open's own handle. Errors: those of open_internal.
  */
 Outcome<std::shared_ptr<StoreHandle>> metadata_handle(const Open& open);
 /** stat() of the open's handle, with a named stream's times and FileAttributes taken from its file (metadata_handle). */
