@@ -33,3 +33,27 @@ stop_ref_server() {
   wait "$REF_PID" 2>/dev/null || true
   REF_PID=""
 }
+
+# check_known_failures LOG KNOWN: every test smbtorture's LOG reports as "failure:" or "error:" must have a line
+# "NAME reason" in KNOWN (it is printed as a known failure); an unexplained failure (its log excerpt is printed), or a
+# known one that now passes ("success: NAME", to be removed from the list, like Samba's knownfail), returns 1.
+check_known_failures() {
+  local log=$1 known=$2 rc=0 name
+  while read -r name; do
+    [ -n "$name" ] || continue
+    if printf '%s\n' "$known" | grep -q "^$name "; then
+      echo "  known failure: $(printf '%s\n' "$known" | grep "^$name ")"
+    else
+      echo "UNEXPLAINED failure on the reference server: $name"
+      sed -n "/^test: $name\$/,/^\(failure\|error\): $name/p" "$log" | tail -20
+      rc=1
+    fi
+  done < <(grep -E '^(failure|error): ' "$log" | sed -E 's/^(failure|error): ([^ ]+).*/\2/')
+  for name in $(printf '%s\n' "$known" | awk 'NF {print $1}'); do
+    if grep -q "^success: $name\$" "$log"; then
+      echo "known failure $name now passes: remove it from the known failures and the README"
+      rc=1
+    fi
+  done
+  return $rc
+}
