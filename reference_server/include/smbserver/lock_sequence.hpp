@@ -139,7 +139,8 @@ LockSequenceVerdict begin_lock_sequence(std::array<E, kLockSequenceEntries>& arr
     entry = LockSequenceSlot{static_cast<bool>(e.valid), static_cast<std::uint8_t>(e.sequence_number)};
   }
   const LockSequenceDecision d = decide_lock_sequence(c, index, number, entry);
-  if (d.invalidate_entry) array[index - 1].valid = false;
+  // decide_lock_sequence invalidates only entries 1..64; the guard says so where the array is indexed.
+  if (d.invalidate_entry && lock_sequence_index_valid(index)) array[index - 1].valid = false;
   return d.verdict;
 }
 
