@@ -135,18 +135,42 @@ void close_open(Server& s, Open& open) {
   if (open.file) open.file->locks.release_all(LockOwner::for_smb1(open.durable_file_id, 0));
   // Delete-on-close happens when the last handle to the file goes away (MS-FSA 2.1.5.4 cleanup).
   if (open.delete_on_close && open.file) open.file->delete_pending = true;
+  // The opens of a file's named streams ("f:s", see handle_create), other than `except`.
+  auto stream_opens_of = [&](const std::string& file_path, const Open* except) {
+    const std::string prefix = file_path + ":";
+    for (const auto& [id, o] : s.global_open_table)
+      if (o != except && o->tree_connect && open.tree_connect && o->tree_connect->share == open.tree_connect->share &&
+          o->path.compare(0, prefix.size(), prefix) == 0)
+        return true;
+    return false;
+  };
   if (open.file) {
     auto& v = open.file->opens;
     v.erase(std::remove(v.begin(), v.end(), &open), v.end());
     if (v.empty()) {
       if (open.file->delete_pending && open.local_open && open.tree_connect && open.tree_connect->share->store) {
-        NtStatus st = open.tree_connect->share->store->remove(*open.local_open);
-        if (!st.is_success()) log(LogLevel::info, "delete-on-close of '", open.path, "' failed: ", to_string(st));
+        if (open.path.find(':') == std::string::npos && stream_opens_of(open.path, &open)) {
+          // Its streams are still open: the file stays, delete-pending, until the last of them closes (2.1.5.4).
+          s.deferred_deletes[{open.tree_connect->share, open.path}] = open.local_open;
+        } else {
+          NtStatus st = open.tree_connect->share->store->remove(*open.local_open);
+          if (!st.is_success()) log(LogLevel::info, "delete-on-close of '", open.path, "' failed: ", to_string(st));
+        }
       }
       s.files.erase({open.file->device, open.file->inode});
     }
   } else if (open.delete_on_close && open.local_open && open.tree_connect && open.tree_connect->share->store) {
     (void)open.tree_connect->share->store->remove(*open.local_open);
+  }
+  // The last open of a stream of a file deleted meanwhile: now the file goes, with its streams (2.1.5.4).
+  if (const std::size_t colon = open.path.find(':'); colon != std::string::npos && open.tree_connect) {
+    auto it = s.deferred_deletes.find({open.tree_connect->share, open.path.substr(0, colon)});
+    if (it != s.deferred_deletes.end() && !stream_opens_of(it->first.second, &open)) {
+      NtStatus st = open.tree_connect->share->store ? open.tree_connect->share->store->remove(*it->second)
+                                                     : status::STATUS_SUCCESS;
+      if (!st.is_success()) log(LogLevel::info, "delete-on-close of '", it->first.second, "' failed: ", to_string(st));
+      s.deferred_deletes.erase(it);
+    }
   }
   open.local_open.reset();
   s.global_open_table.erase(open.durable_file_id);

@@ -20,7 +20,6 @@ names3 by design of the store: file and stream names are matched case-sensitivel
 rename not implemented: renaming a stream (FileRenameInformation with a \":name\" target); smbd fails it too
 rename2 not implemented: renaming a stream; smbd fails it too
 attributes2 not analysed: after FileBasicInformation changes through a stream open the test finds the file's attributes 0x22 where it expects 0x20 (\"btime was updated\")
-delete not implemented: a file deleted while one of its streams is open with FILE_SHARE_DELETE goes at once; MS-FSA keeps it delete-pending (DELETE_PENDING by name) until its streams are closed
 "
 
 WORK=$(mktemp -d /tmp/smbconform-torture-streams.XXXXXX)

@@ -425,5 +425,25 @@ TEST_F(StreamInfo, AStreamsFileMetadataIsReadWithoutTakingAFaultOrCountingAnOpen
   EXPECT_EQ(create("f.txt", 0x1, kShareAll, kOpen).status(), status::STATUS_DISK_FULL);  // the fault is still there
 }
 
+TEST_F(StreamInfo, AFileDeletedWhileAStreamIsOpenIsDeletePendingUntilTheStreamCloses) {
+  // MS-FSA 2.1.5.4 (the file goes with the last open of any of its streams) and 2.1.5.1.2 (DELETE_PENDING by name
+  // meanwhile); smbtorture smb2.streams.delete.
+  proto::FileId s = ok_open("f.txt:one", 0x1 | 0x2 | 0x4, 0x1 | 0x2 | 0x4, kCreate);
+  write(s, 4);
+  f.close(ok_open("f.txt", kDelete, kShareAll, kOpen, 0x1000 /*DELETE_ON_CLOSE*/));
+  EXPECT_TRUE(std::filesystem::exists(f.dir.path / "f.txt"));
+  proto::ReadRequest r;
+  r.file_id = s;
+  r.length = 4;
+  EXPECT_EQ(f.request(proto::Command::READ, r).status(), status::STATUS_SUCCESS);  // the handle still works
+  EXPECT_EQ(create("f.txt", 0x1, kShareAll, kOpenIf).status(), status::STATUS_DELETE_PENDING);
+  EXPECT_EQ(create("f.txt:one", 0x1, kShareAll, kOpen).status(), status::STATUS_DELETE_PENDING);
+  EXPECT_EQ(create("f.txt:two", 0x1, kShareAll, kCreate).status(), status::STATUS_DELETE_PENDING);
+  f.close(s);
+  EXPECT_FALSE(std::filesystem::exists(f.dir.path / "f.txt"));
+  EXPECT_EQ(create("f.txt", 0x1, kShareAll, kOpen).status(), status::STATUS_OBJECT_NAME_NOT_FOUND);
+  f.close(ok_open("f.txt", kFileAll, kShareAll, kCreate));  // the name is free again
+}
+
 }  // namespace
 }  // namespace smb::server

@@ -235,6 +235,12 @@ struct Server {
   std::map<std::uint64_t, Session*> global_session_table;
   std::map<std::uint64_t, Open*> global_open_table;            ///< keyed by DurableFileId
   std::map<std::pair<std::uint64_t, std::uint64_t>, std::unique_ptr<File>> files;  ///< (dev, inode)
+  /**
+   * Files deleted (delete-on-close) while opens of their named streams remain: MS-FSA keeps File.PendingDelete until
+   * the last open of any of its streams is closed (2.1.5.4), and opens by name meanwhile fail STATUS_DELETE_PENDING
+   * (2.1.5.1.2). Keyed by share and Open.Path of the file; holds its store handle for the removal.
+   */
+  std::map<std::pair<const Share*, std::string>, std::shared_ptr<StoreHandle>> deferred_deletes;
   std::map<std::uint64_t, std::unique_ptr<Connection>> connections;
   std::uint64_t next_session_id = 1;
   std::uint64_t next_durable_file_id = 1;

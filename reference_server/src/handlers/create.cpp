@@ -124,6 +124,9 @@ HandlerResult handle_create(RequestContext& ctx, const proto::CreateRequest& req
     return status::STATUS_ACCESS_DENIED;
   }
 
+  // MS-FSA 2.1.5.1.2: a file deleted while its streams stay open is delete-pending until they close (close_open):
+  // opens of it or of any of its streams by name fail (smbtorture smb2.streams.delete).
+  if (s.deferred_deletes.count({&share, base_path})) return status::STATUS_DELETE_PENDING;
   // MS-FSA 2.1.5.1.2.1: DELETE access to a file conflicts with an open of any of its named streams that does not
   // share DELETE (the file's streams go with it; smbtorture smb2.streams.delete). A stream's Open.Path is
   // "file:stream" (above). The reverse does not hold: a stream may be opened for DELETE while the file is open
