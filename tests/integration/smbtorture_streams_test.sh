@@ -2,9 +2,9 @@
 # smbtorture smb2.streams (named data streams, MS-FSCC 2.1.5.3 / MS-FSA) against the reference server.
 # Usage: smbtorture_streams_test.sh BUILD_DIR SOURCE_DIR
 #
-# Every reference-server failure must be one of the explained ones in KNOWN_REF_FAILURES (README "Named data
-# streams"); an unexplained failure fails the test, and so does a known failure that now passes (remove it from the
-# list and the README). Debian's smbd 4.17.12 (scripts/smbd-up.sh, vfs streams_xattr) passes 12 of the 14: it fails
+# Every reference-server failure must be one of the explained ones in KNOWN_REF_FAILURES (README "smbtorture
+# smb2.oplock results", named data streams); an unexplained failure fails the test, and so does a known failure that
+# now passes (remove it from the list and the README). Debian's smbd 4.17.12 (scripts/smbd-up.sh, vfs streams_xattr) passes 12 of the 14: it fails
 # rename and rename2 too (recorded baseline, measured 2026-11-22 with the same smbtorture).
 # Exits 77 (skipped) when smbtorture is not installed.
 set -euo pipefail
