@@ -135,13 +135,11 @@ void close_open(Server& s, Open& open) {
   if (open.file) open.file->locks.release_all(LockOwner::for_smb1(open.durable_file_id, 0));
   // Delete-on-close happens when the last handle to the file goes away (MS-FSA 2.1.5.4 cleanup).
   if (open.delete_on_close && open.file) open.file->delete_pending = true;
-  // The opens of a file's named streams ("f:s", see handle_create), other than `except`.
-  auto stream_opens_of = [&](const std::string& file_path, const Open* except) {
-    const std::string prefix = file_path + ":";
-    for (const auto& [id, o] : s.global_open_table)
-      if (o != except && o->tree_connect && open.tree_connect && o->tree_connect->share == open.tree_connect->share &&
-          o->path.compare(0, prefix.size(), prefix) == 0)
-        return true;
+  // Whether a named stream of the file at `file_path` has an open other than this one.
+  auto other_stream_opens = [&](const std::string& file_path) {
+    if (!open.tree_connect) return false;
+    for (const Open* o : named_stream_opens(s, open.tree_connect->share, file_path))
+      if (o != &open) return true;
     return false;
   };
   if (open.file) {
@@ -149,7 +147,7 @@ void close_open(Server& s, Open& open) {
     v.erase(std::remove(v.begin(), v.end(), &open), v.end());
     if (v.empty()) {
       if (open.file->delete_pending && open.local_open && open.tree_connect && open.tree_connect->share->store) {
-        if (open.path.find(':') == std::string::npos && stream_opens_of(open.path, &open)) {
+        if (file_path_of(open) == open.path && other_stream_opens(open.path)) {
           // Its streams are still open: the file stays, delete-pending, until the last of them closes (2.1.5.4).
           s.deferred_deletes[{open.tree_connect->share, open.path}] = open.local_open;
         } else {
@@ -163,9 +161,9 @@ void close_open(Server& s, Open& open) {
     (void)open.tree_connect->share->store->remove(*open.local_open);
   }
   // The last open of a stream of a file deleted meanwhile: now the file goes, with its streams (2.1.5.4).
-  if (const std::size_t colon = open.path.find(':'); colon != std::string::npos && open.tree_connect) {
-    auto it = s.deferred_deletes.find({open.tree_connect->share, open.path.substr(0, colon)});
-    if (it != s.deferred_deletes.end() && !stream_opens_of(it->first.second, &open)) {
+  if (const std::string file = file_path_of(open); file != open.path && open.tree_connect) {
+    auto it = s.deferred_deletes.find({open.tree_connect->share, file});
+    if (it != s.deferred_deletes.end() && !other_stream_opens(file)) {
       NtStatus st = open.tree_connect->share->store ? open.tree_connect->share->store->remove(*it->second)
                                                      : status::STATUS_SUCCESS;
       if (!st.is_success()) log(LogLevel::info, "delete-on-close of '", it->first.second, "' failed: ", to_string(st));
@@ -215,12 +213,25 @@ void remove_connection(Server& s, std::uint64_t connection_id) {
   s.connections.erase(it);
 }
 
+std::string file_path_of(const Open& open) {
+  return open.path.substr(0, open.path.find(':'));  // share-relative paths have no ':' but a stream's
+}
+
+std::vector<Open*> named_stream_opens(const Server& s, const Share* share, const std::string& file_path) {
+  std::vector<Open*> out;
+  const std::string prefix = file_path + ":";
+  for (const auto& [id, o] : s.global_open_table)
+    if (o->tree_connect && o->tree_connect->share == share && o->path.compare(0, prefix.size(), prefix) == 0)
+      out.push_back(o);
+  return out;
+}
+
 Outcome<std::shared_ptr<StoreHandle>> metadata_handle(const Open& open) {
-  const std::size_t colon = open.path.find(':');  // share-relative paths have no ':' but a stream's
-  if (colon == std::string::npos || !open.local_open) return open.local_open;
+  const std::string file = file_path_of(open);
+  if (file == open.path || !open.local_open) return open.local_open;
   ObjectStore* store = open.tree_connect && open.tree_connect->share ? open.tree_connect->share->store.get() : nullptr;
   if (!store) return open.local_open;
-  return store->open_internal(open.path.substr(0, colon));
+  return store->open_internal(file);
 }
 
 Outcome<FileStat> open_stat(const Open& open) {

@@ -282,6 +282,11 @@ void remove_session(Server& s, Connection& c, std::uint64_t session_id);
 /** Tears a connection down: all sessions, async requests; removes it from Server.connections. */
 void remove_connection(Server& s, std::uint64_t connection_id);
 
+/** Open.Path of the file an open is of: an open of a named stream has Open.Path "f:s" (handle_create), this gives "f". */
+std::string file_path_of(const Open& open);
+/** The opens of the named streams of the file at `file_path` on `share` (Open.Path "file_path:..."). */
+std::vector<Open*> named_stream_opens(const Server& s, const Share* share, const std::string& file_path);
+
 /**
  * The store handle that carries an open's file-level metadata. Times and FileAttributes belong to the File, sizes to
  * each of its streams (MS-FSA 2.1.1.3 File, 2.1.1.4 Stream): for an open of a named stream (Open.Path "f:s", see

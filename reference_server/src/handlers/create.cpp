@@ -131,13 +131,9 @@ HandlerResult handle_create(RequestContext& ctx, const proto::CreateRequest& req
   // share DELETE (the file's streams go with it; smbtorture smb2.streams.delete). A stream's Open.Path is
   // "file:stream" (above). The reverse does not hold: a stream may be opened for DELETE while the file is open
   // without FILE_SHARE_DELETE.
-  if (stream.empty() && !path->empty() && (granted & a::DELETE)) {
-    const std::string prefix = *path + ":";
-    for (const auto& [id, o] : s.global_open_table)
-      if (o->tree_connect && o->tree_connect->share == &share && o->path.compare(0, prefix.size(), prefix) == 0 &&
-          !(o->share_access & FILE_SHARE_DELETE))
-        return status::STATUS_SHARING_VIOLATION;
-  }
+  if (stream.empty() && !path->empty() && (granted & a::DELETE))
+    for (const Open* o : named_stream_opens(s, &share, *path))
+      if (!(o->share_access & FILE_SHARE_DELETE)) return status::STATUS_SHARING_VIOLATION;
   // Share modes (MS-FSA 2.1.5.1.2) are checked before the store may create or truncate anything.
   if (File* f = file_open_by_path(s, &share, *path)) {
     if (f->delete_pending) return status::STATUS_DELETE_PENDING;

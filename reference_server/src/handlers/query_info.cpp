@@ -105,7 +105,7 @@ HandlerResult file_info(RequestContext& ctx, const proto::QueryInfoRequest& req,
       // default stream, which a directory does not have: MS-FSCC 2.1.5.3). An open of a named stream ("f:s",
       // create.cpp) lists the streams of its file. No access right is needed (MS-FSA 2.1.5.12).
       if (req.output_buffer_length < f::FileStreamInformation::fixed_size) return status::STATUS_INFO_LENGTH_MISMATCH;
-      auto streams = open.tree_connect->share->store->streams(open.path.substr(0, open.path.find(':')));
+      auto streams = open.tree_connect->share->store->streams(file_path_of(open));
       if (!streams) return streams.status();
       std::vector<f::FileStreamInformation> v;
       for (const auto& s : *streams) v.push_back({s.size, s.allocation_size, ":" + s.name + ":$DATA"});

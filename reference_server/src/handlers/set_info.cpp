@@ -98,7 +98,7 @@ HandlerResult handle_set_info(RequestContext& ctx, const proto::SetInfoRequest& 
       // MS-FSA 2.1.5.15.11: a FileName starting with ':' renames a stream (2.1.5.15.11.1), which this server does
       // not implement; a named-stream open cannot be renamed to a file name (UNVERIFIED vs Windows' status).
       if (!name.empty() && name.front() == ':') return status::STATUS_NOT_SUPPORTED;
-      if (open.path.find(':') != std::string::npos) return status::STATUS_INVALID_PARAMETER;
+      if (file_path_of(open) != open.path) return status::STATUS_INVALID_PARAMETER;
       while (!name.empty() && name.front() == '\\') name.erase(name.begin());
       auto target = ObjectStore::normalize(name);
       if (!target) return target.status();
